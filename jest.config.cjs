@@ -1,0 +1,22 @@
+// Tests run as ES modules (`--experimental-vm-modules`, see the README's development notes): `got` 14
+// is ESM-only, and jest's own CommonJS loader cannot `require()` it even though Node 20.19+ can.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/provider", "<rootDir>/sandbox", "<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: {
+    "^.+\\.ts$": [
+      "ts-jest",
+      {
+        useESM: true,
+        // Type-checking is `npm run typecheck`'s job; transpiling file by file keeps the suite fast.
+        isolatedModules: true,
+        tsconfig: { module: "esnext", moduleResolution: "bundler", verbatimModuleSyntax: false },
+      },
+    ],
+  },
+  testTimeout: 30000,
+};
