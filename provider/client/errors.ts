@@ -1,0 +1,249 @@
+/**
+ * The errors the WAAPI client throws. Each one is built from plain values only (strings and
+ * numbers): got's own errors carry the request options, and with them the `Authorization` header,
+ * so they are never rethrown, wrapped as `cause` or kept on a property.
+ */
+import { OPERATION_PERMISSIONS, type InstanceOperation, type Permission } from "../waapi-api";
+import type { HttpMethod } from "./retry";
+
+/** Where a failure happened and how far the client got; shared by every WAAPI error. */
+export interface WaapiErrorContext {
+  operation: InstanceOperation;
+  method: HttpMethod;
+  /** The request path below the base URL, e.g. "/instances/42"; never the full URL. */
+  path: string;
+  /** How many attempts were made, retries included. */
+  attempts: number;
+  statusCode?: number;
+  /** The `message` of the server's JSON error body, if it sent one. */
+  serverMessage?: string;
+}
+
+export type WaapiErrorCode =
+  | "ERR_WAAPI_UNAUTHORIZED"
+  | "ERR_WAAPI_FORBIDDEN"
+  | "ERR_WAAPI_NOT_FOUND"
+  | "ERR_WAAPI_VALIDATION"
+  | "ERR_WAAPI_RATE_LIMITED"
+  | "ERR_WAAPI_SERVER"
+  | "ERR_WAAPI_HTTP"
+  | "ERR_WAAPI_NETWORK"
+  | "ERR_WAAPI_UNEXPECTED_RESPONSE";
+
+const TOKEN_HELP =
+  'Create a token under "User API Tokens" in the waapi.app dashboard and set it with ' +
+  "`pulumi config set --secret waapi:apiToken <token>` or the WAAPI_API_TOKEN environment variable.";
+
+function describeRequest(context: WaapiErrorContext): string {
+  return `${context.operation} (${context.method} ${context.path})`;
+}
+
+function quoted(serverMessage: string | undefined): string {
+  return serverMessage === undefined ? "no message" : JSON.stringify(serverMessage);
+}
+
+function afterAttempts(attempts: number): string {
+  return attempts === 1 ? "" : ` after ${attempts} attempts`;
+}
+
+/** The base of every error the client throws; `code` tells the kinds apart without instanceof. */
+export class WaapiError extends Error {
+  override name = "WaapiError";
+  readonly code: WaapiErrorCode;
+  readonly operation: InstanceOperation;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly statusCode?: number;
+  readonly serverMessage?: string;
+  readonly attempts: number;
+
+  constructor(code: WaapiErrorCode, message: string, context: WaapiErrorContext) {
+    super(message);
+    this.code = code;
+    this.operation = context.operation;
+    this.method = context.method;
+    this.path = context.path;
+    if (context.statusCode !== undefined) this.statusCode = context.statusCode;
+    if (context.serverMessage !== undefined) this.serverMessage = context.serverMessage;
+    this.attempts = context.attempts;
+  }
+}
+
+/** 401: the token is wrong, or was deleted in the dashboard (tokens never expire on their own). */
+export class WaapiAuthenticationError extends WaapiError {
+  override name = "WaapiAuthenticationError";
+
+  constructor(context: WaapiErrorContext) {
+    super(
+      "ERR_WAAPI_UNAUTHORIZED",
+      `WAAPI rejected the API token for ${describeRequest(context)} with 401 (${quoted(context.serverMessage)}): ` +
+        `the token is invalid or has been deleted. ${TOKEN_HELP}`,
+      context,
+    );
+  }
+}
+
+/** 403: the token lacks the permission, or an account limit (e.g. the instance limit) is reached. */
+export class WaapiPermissionError extends WaapiError {
+  override name = "WaapiPermissionError";
+  /** The token permission the operation needs. */
+  readonly permission: Permission;
+
+  constructor(context: WaapiErrorContext) {
+    const permission = OPERATION_PERMISSIONS[context.operation];
+    super(
+      "ERR_WAAPI_FORBIDDEN",
+      `WAAPI refused ${describeRequest(context)} with 403: ${quoted(context.serverMessage)}. ` +
+        `This call needs an API token with the "${permission}" permission; if the token has it, ` +
+        "an account limit has probably been reached (for example the total instance limit). " +
+        'Check the token\'s permissions under "User API Tokens" and the limits of your plan.',
+      context,
+    );
+    this.permission = permission;
+  }
+}
+
+/** 404: no such instance, or one that belongs to another account than the token's. */
+export class WaapiNotFoundError extends WaapiError {
+  override name = "WaapiNotFoundError";
+  readonly instanceId?: string;
+
+  constructor(context: WaapiErrorContext, instanceId?: string) {
+    const what = instanceId === undefined ? "The resource" : `Instance ${instanceId}`;
+    super(
+      "ERR_WAAPI_NOT_FOUND",
+      `${what} was not found: ${describeRequest(context)} answered 404 (${quoted(context.serverMessage)}). ` +
+        "It may have been deleted outside Pulumi, or it belongs to another account than the API token's.",
+      context,
+    );
+    if (instanceId !== undefined) this.instanceId = instanceId;
+  }
+}
+
+/** 422: the server rejected the request body; `fieldErrors` maps field paths to its complaints. */
+export class WaapiValidationError extends WaapiError {
+  override name = "WaapiValidationError";
+  readonly fieldErrors: Record<string, string[]>;
+
+  constructor(context: WaapiErrorContext, fieldErrors: Record<string, string[]>) {
+    const fields = Object.entries(fieldErrors).map(([field, problems]) => `${field}: ${problems.join(" ")}`);
+    super(
+      "ERR_WAAPI_VALIDATION",
+      `WAAPI rejected ${describeRequest(context)} as invalid (422): ${quoted(context.serverMessage)}` +
+        (fields.length > 0 ? `\n  - ${fields.join("\n  - ")}` : ""),
+      context,
+    );
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** 429 on every attempt: the retries could not wait the limit out. */
+export class WaapiRateLimitError extends WaapiError {
+  override name = "WaapiRateLimitError";
+  /** The wait the server asked for in its last answer, if it said. */
+  readonly retryAfterMs?: number;
+
+  constructor(context: WaapiErrorContext, retryAfterMs?: number) {
+    super(
+      "ERR_WAAPI_RATE_LIMITED",
+      `WAAPI kept rate-limiting ${describeRequest(context)}: 429${afterAttempts(context.attempts)} ` +
+        `(${quoted(context.serverMessage)}). Wait a minute and try again, or run fewer operations ` +
+        "at once (e.g. `pulumi up --parallel 1`).",
+      context,
+    );
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx: a fault on waapi.app's side (or its proxy), still there after the retries allowed. */
+export class WaapiServerError extends WaapiError {
+  override name = "WaapiServerError";
+
+  constructor(context: WaapiErrorContext) {
+    const status = context.statusCode ?? 500;
+    const base =
+      `${context.method} ${context.path} failed${afterAttempts(context.attempts)}: WAAPI answered ${status} ` +
+      `(${quoted(context.serverMessage)}) to ${context.operation}.`;
+    const advice =
+      context.method === "POST"
+        ? " It was not retried: the server may have created the instance before failing, and a retry " +
+          "could create a duplicate (paid) instance. Check the waapi.app dashboard or `GET /instances` " +
+          "for a new instance before trying again."
+        : " This is a fault on waapi.app's side; try again later.";
+    super("ERR_WAAPI_SERVER", base + advice, context);
+  }
+}
+
+/** Any other unsuccessful status (400, 405, 409, …) that the API does not document. */
+export class WaapiHttpError extends WaapiError {
+  override name = "WaapiHttpError";
+
+  constructor(context: WaapiErrorContext) {
+    super(
+      "ERR_WAAPI_HTTP",
+      `WAAPI answered ${context.statusCode ?? "an error"} to ${describeRequest(context)}: ` +
+        `${quoted(context.serverMessage)}.`,
+      context,
+    );
+  }
+}
+
+export interface NetworkFailureDetails {
+  /** The system or got error code, e.g. "ECONNREFUSED" or "ETIMEDOUT". */
+  networkCode: string;
+  /** True when our own per-attempt timeout fired. */
+  timedOut: boolean;
+  /** The host the client tried to reach (no credentials), for messages. */
+  host: string;
+  timeoutMs: number;
+  /** A short, token-free description of the low-level failure. */
+  detail: string;
+}
+
+/** No usable answer arrived: connection refused or reset, DNS failure, or our timeout. */
+export class WaapiNetworkError extends WaapiError {
+  override name = "WaapiNetworkError";
+  readonly networkCode: string;
+  readonly timedOut: boolean;
+  /**
+   * True when a non-idempotent request (POST /instances) may have reached the server: it may
+   * have acted, and the client deliberately did not retry.
+   */
+  readonly outcomeUnknown: boolean;
+
+  constructor(context: WaapiErrorContext, details: NetworkFailureDetails) {
+    const outcomeUnknown = context.method === "POST" && details.networkCode !== "ECONNREFUSED";
+    const failure = details.timedOut
+      ? `timed out after ${details.timeoutMs} ms`
+      : `could not complete (${details.networkCode}: ${details.detail})`;
+    const message = outcomeUnknown
+      ? `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}. ` +
+        "The outcome is unknown: WAAPI may have created an instance. The request was deliberately not " +
+        "retried, to avoid creating a duplicate (paid) instance. Check the waapi.app dashboard or " +
+        "`GET /instances` for a new instance before running again; if one was created, import it " +
+        "instead of creating another."
+      : `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}` +
+        `${afterAttempts(context.attempts)}. Check the network connection and that waapi:baseUrl is right.`;
+    super("ERR_WAAPI_NETWORK", message, context);
+    this.networkCode = details.networkCode;
+    this.timedOut = details.timedOut;
+    this.outcomeUnknown = outcomeUnknown;
+  }
+}
+
+/** A 2xx (or redirect) whose body is not what the API documents: not JSON, or the wrong shape. */
+export class WaapiResponseError extends WaapiError {
+  override name = "WaapiResponseError";
+  /** What was wrong with the answer. */
+  readonly problem: string;
+
+  constructor(context: WaapiErrorContext, problem: string) {
+    super(
+      "ERR_WAAPI_UNEXPECTED_RESPONSE",
+      `WAAPI sent an unexpected answer to ${describeRequest(context)}` +
+        `${context.statusCode === undefined ? "" : ` (status ${context.statusCode})`}: ${problem}`,
+      context,
+    );
+    this.problem = problem;
+  }
+}
