@@ -1,0 +1,436 @@
+/**
+ * The WAAPI REST client: the instance endpoints of https://waapi.app/api/v1 over got, with our own
+ * retry policy and typed errors. It knows HTTP and nothing of Pulumi.
+ */
+import got, { type Response } from "got";
+import {
+  DEFAULT_BASE_URL,
+  type ApiInstance,
+  type InstanceOperation,
+  type InstanceUpdateBody,
+  type InstanceUpdateResponse,
+} from "../waapi-api";
+import {
+  WaapiAuthenticationError,
+  WaapiError,
+  WaapiHttpError,
+  WaapiNetworkError,
+  WaapiNotFoundError,
+  WaapiPermissionError,
+  WaapiRateLimitError,
+  WaapiResponseError,
+  WaapiServerError,
+  WaapiValidationError,
+  type WaapiErrorContext,
+} from "./errors";
+import {
+  ResponseShapeError,
+  parseJson,
+  readErrorBody,
+  readInstanceList,
+  readSingleInstance,
+  readUpdateData,
+} from "./parse";
+import {
+  isRetryable,
+  parseRetryAfter,
+  resolveRetrySettings,
+  retryDelay,
+  type AttemptFailure,
+  type HttpMethod,
+  type RetrySettings,
+} from "./retry";
+
+/** What the `onRetry` hook is told: plain data, safe to log. */
+export interface RetryEvent {
+  operation: InstanceOperation;
+  method: HttpMethod;
+  path: string;
+  /** The attempt that just failed, counting from 1. */
+  attempt: number;
+  /** How long the client waits before the next attempt. */
+  delayMs: number;
+  /** "HTTP 503", "ECONNRESET", "timeout", … */
+  reason: string;
+}
+
+export interface WaapiClientOptions {
+  apiToken: string;
+  /** Defaults to DEFAULT_BASE_URL; a trailing slash is tolerated. */
+  baseUrl?: string;
+  /** Per attempt, not for the whole call with its retries. Default 30 000. */
+  timeoutMs?: number;
+  retry?: { limit?: number; baseDelayMs?: number; maxDelayMs?: number };
+  userAgent?: string;
+  /** Called before each wait for a retry, e.g. to log it. Errors it throws are ignored. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Waits between attempts; tests inject one that records the delay and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) for the backoff jitter; tests inject a fixed one. Default Math.random. */
+  random?: () => number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_USER_AGENT = "pulumi-waapi";
+
+const REDACTED = "[REDACTED]";
+
+interface RequestSpec {
+  operation: InstanceOperation;
+  method: HttpMethod;
+  path: string;
+  searchParams?: Record<string, string>;
+  body?: unknown;
+  /** For 404 messages: which instance was missing. */
+  instanceId?: string;
+}
+
+/** A finished HTTP exchange, reduced to what the client reads. */
+interface Answer {
+  statusCode: number;
+  body: string;
+  contentType: string | undefined;
+  retryAfter: string | undefined;
+  location: string | undefined;
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Ids go into the URL path, so only plain integers are allowed (no "../", no "1?x=y"). */
+function normaliseInstanceId(id: number | string, operation: InstanceOperation): string {
+  if (typeof id === "number" ? Number.isSafeInteger(id) && id >= 0 : /^\d+$/.test(id)) return String(id);
+  throw new TypeError(
+    `WaapiClient.${operation}: an instance id must be a non-negative integer, got ${JSON.stringify(id)}`,
+  );
+}
+
+export class WaapiClient {
+  // Not an ES private (#) field: Pulumi's closure serialiser cannot see those. The token still never
+  // reaches an error, and toJSON/inspect below keep it out of accidental logs of the client itself.
+  private readonly apiToken: string;
+  private readonly baseUrl: string;
+  /** host[:port] of the base URL, without credentials, for messages. */
+  private readonly host: string;
+  private readonly secrets: readonly string[];
+  private readonly timeoutMs: number;
+  private readonly retry: RetrySettings;
+  private readonly userAgent: string;
+  private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: WaapiClientOptions) {
+    if (typeof options.apiToken !== "string" || options.apiToken.trim() === "") {
+      throw new TypeError(
+        'WaapiClient: no API token. Create one under "User API Tokens" in the waapi.app dashboard and set it ' +
+          "with `pulumi config set --secret waapi:apiToken <token>` or the WAAPI_API_TOKEN environment variable.",
+      );
+    }
+    this.apiToken = options.apiToken.trim();
+    const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    let parsed: URL;
+    try {
+      parsed = new URL(baseUrl);
+    } catch {
+      throw new TypeError(`WaapiClient: baseUrl is not a URL: ${JSON.stringify(baseUrl)}`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new TypeError(`WaapiClient: baseUrl must be an http(s) URL, got ${parsed.protocol}`);
+    }
+    if (parsed.search !== "" || parsed.hash !== "") {
+      throw new TypeError("WaapiClient: baseUrl must not have a query or fragment");
+    }
+    this.baseUrl = baseUrl;
+    this.host = parsed.host;
+    // Credentials in the base URL are as secret as the token: keep them out of messages too.
+    this.secrets = [this.apiToken, parsed.password, safeDecode(parsed.password)].filter(
+      (secret) => secret.length > 0,
+    );
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(`WaapiClient: timeoutMs must be a positive integer, got ${String(timeoutMs)}`);
+    }
+    this.timeoutMs = timeoutMs;
+    this.retry = resolveRetrySettings(options.retry);
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.onRetry = options.onRetry;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** `GET /instances[?filter=…]`: all instances of the account, or those matching an id or name. */
+  async listInstances(filter?: string): Promise<ApiInstance[]> {
+    const spec: RequestSpec = { operation: "listInstances", method: "GET", path: "/instances" };
+    if (filter !== undefined) spec.searchParams = { filter };
+    return this.call(spec, (value) => readInstanceList(value));
+  }
+
+  /** `POST /instances` without a body. Retried only when the server cannot have acted (see retry.ts). */
+  async createInstance(): Promise<ApiInstance> {
+    return this.call({ operation: "createInstance", method: "POST", path: "/instances" }, (value) =>
+      readSingleInstance(value),
+    );
+  }
+
+  /** `GET /instances/{id}`; accepts both `{"instances":[x]}` (documented) and `{"instance":x}`. */
+  async getInstance(id: number | string): Promise<ApiInstance> {
+    const instanceId = normaliseInstanceId(id, "getInstance");
+    return this.call(
+      { operation: "getInstance", method: "GET", path: `/instances/${instanceId}`, instanceId },
+      (value) => readSingleInstance(value, instanceId),
+    );
+  }
+
+  /** `PUT /instances/{id}`. `webhook.url: null` and `webhook.events: []` reset the webhook. */
+  async updateInstance(
+    id: number | string,
+    body: InstanceUpdateBody,
+  ): Promise<InstanceUpdateResponse["data"]> {
+    const instanceId = normaliseInstanceId(id, "updateInstance");
+    return this.call(
+      { operation: "updateInstance", method: "PUT", path: `/instances/${instanceId}`, body, instanceId },
+      (value) => readUpdateData(value),
+    );
+  }
+
+  /** `DELETE /instances/{id}` (204). Irreversible, and it lowers the account's instance limit. */
+  async deleteInstance(id: number | string): Promise<void> {
+    const instanceId = normaliseInstanceId(id, "deleteInstance");
+    await this.call(
+      { operation: "deleteInstance", method: "DELETE", path: `/instances/${instanceId}`, instanceId },
+      undefined,
+    );
+  }
+
+  /** Keeps the token out of `JSON.stringify(client)`. */
+  toJSON(): { baseUrl: string } {
+    return { baseUrl: this.redact(this.baseUrl) };
+  }
+
+  /** Keeps the token out of `util.inspect(client)` and console.log. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `WaapiClient { baseUrl: ${JSON.stringify(this.redact(this.baseUrl))} }`;
+  }
+
+  /** Sends the request with retries, then reads a 2xx body with `read` (none for DELETE). */
+  private async call<T>(spec: RequestSpec, read: (value: unknown) => T): Promise<T>;
+  private async call(spec: RequestSpec, read: undefined): Promise<undefined>;
+  private async call<T>(
+    spec: RequestSpec,
+    read: ((value: unknown) => T) | undefined,
+  ): Promise<T | undefined> {
+    const { answer, attempts } = await this.send(spec);
+    const context = this.context(spec, attempts, answer.statusCode);
+    if (read === undefined) return undefined;
+    // A create that succeeded but cannot be read has still made a (paid) instance: say so.
+    const createdHint =
+      spec.method === "POST"
+        ? " The instance has probably been created: check the waapi.app dashboard or `GET /instances`" +
+          " before trying again, to avoid a duplicate."
+        : "";
+    const parsed = parseJson(answer.body);
+    if (parsed === undefined)
+      throw new WaapiResponseError(context, this.notJsonProblem(answer) + createdHint);
+    try {
+      return read(parsed.value);
+    } catch (error) {
+      if (error instanceof ResponseShapeError) {
+        throw new WaapiResponseError(context, this.redact(error.message) + createdHint);
+      }
+      throw error;
+    }
+  }
+
+  /** The attempt loop: returns the first 2xx answer, or throws the error of the last failed attempt. */
+  private async send(spec: RequestSpec): Promise<{ answer: Answer; attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(spec);
+      if ("answer" in outcome && outcome.answer.statusCode >= 200 && outcome.answer.statusCode < 300) {
+        return { answer: outcome.answer, attempts: attempt };
+      }
+      const failure: AttemptFailure =
+        "answer" in outcome
+          ? { kind: "status", statusCode: outcome.answer.statusCode, retryAfter: outcome.answer.retryAfter }
+          : { kind: "network", code: outcome.code, timedOut: outcome.timedOut };
+      if (attempt > this.retry.limit || !isRetryable(spec.method, failure)) {
+        throw "answer" in outcome
+          ? this.statusError(spec, outcome.answer, attempt)
+          : new WaapiNetworkError(this.context(spec, attempt), {
+              networkCode: outcome.code,
+              timedOut: outcome.timedOut,
+              host: this.host,
+              timeoutMs: this.timeoutMs,
+              detail: outcome.detail,
+            });
+      }
+      const delayMs = retryDelay(failure, attempt, this.retry, this.random);
+      this.notifyRetry({
+        operation: spec.operation,
+        method: spec.method,
+        path: spec.path,
+        attempt,
+        delayMs,
+        reason:
+          failure.kind === "status"
+            ? `HTTP ${failure.statusCode}`
+            : failure.timedOut
+              ? "timeout"
+              : failure.code,
+      });
+      await this.sleep(delayMs);
+    }
+  }
+
+  /**
+   * One HTTP exchange. got's error is reduced to plain strings right here and then dropped: it
+   * holds the request options, Authorization header included.
+   */
+  private async attempt(
+    spec: RequestSpec,
+  ): Promise<{ answer: Answer } | { code: string; timedOut: boolean; detail: string }> {
+    let response: Response<string>;
+    try {
+      response = await got(this.baseUrl + spec.path, {
+        method: spec.method,
+        headers: {
+          authorization: `Bearer ${this.apiToken}`,
+          // Without it Laravel answers an unauthenticated call with an HTML redirect to the login page.
+          accept: "application/json",
+          "content-type": "application/json",
+          "user-agent": this.userAgent,
+        },
+        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+        ...(spec.searchParams === undefined ? {} : { searchParams: spec.searchParams }),
+        responseType: "text",
+        // Status codes are ours to judge, and got's HTTPError message would contain the full URL.
+        throwHttpErrors: false,
+        // A redirect from this API is the login page, never the answer; report it instead of following.
+        followRedirect: false,
+        // Our own retry loop decides, because POST needs rules got's retry cannot express.
+        retry: { limit: 0 },
+        timeout: { request: this.timeoutMs },
+      });
+    } catch (error: unknown) {
+      const { name, code, message } =
+        typeof error === "object" && error !== null
+          ? (error as { name?: unknown; code?: unknown; message?: unknown })
+          : { name: undefined, code: undefined, message: undefined };
+      return {
+        code: typeof code === "string" ? code : "ERR_UNKNOWN",
+        timedOut: name === "TimeoutError",
+        detail: this.redact(typeof message === "string" ? message : String(error)).slice(0, 200),
+      };
+    }
+    return {
+      answer: {
+        statusCode: response.statusCode,
+        body: response.body,
+        contentType: firstHeader(response.headers["content-type"]),
+        retryAfter: firstHeader(response.headers["retry-after"]),
+        location: firstHeader(response.headers.location),
+      },
+    };
+  }
+
+  /** Turns an unsuccessful status into the matching typed error. */
+  private statusError(spec: RequestSpec, answer: Answer, attempts: number): WaapiError {
+    const parsed = parseJson(answer.body);
+    const { message, fieldErrors } = readErrorBody(parsed?.value);
+    const context = this.context(spec, attempts, answer.statusCode, message);
+    const status = answer.statusCode;
+    if (status === 401) return new WaapiAuthenticationError(context);
+    if (status === 403) return new WaapiPermissionError(context);
+    if (status === 404) return new WaapiNotFoundError(context, spec.instanceId);
+    if (status === 422) {
+      const redacted = Object.fromEntries(
+        Object.entries(fieldErrors).map(([field, problems]) => [
+          this.redact(field),
+          problems.map((problem) => this.redact(problem)),
+        ]),
+      );
+      return new WaapiValidationError(context, redacted);
+    }
+    if (status === 429) return new WaapiRateLimitError(context, parseRetryAfter(answer.retryAfter));
+    if (status >= 500) return new WaapiServerError(context);
+    if (status >= 300 && status < 400) {
+      return new WaapiResponseError(
+        context,
+        `it redirected to ${this.describeLocation(answer.location)} instead of answering. Laravel redirects ` +
+          "requests it does not take for API calls to the login page; check that waapi:baseUrl is the API " +
+          `(${DEFAULT_BASE_URL}) and that no proxy drops the Accept header.`,
+      );
+    }
+    if (parsed === undefined && answer.body.trim() !== "") {
+      return new WaapiResponseError(context, this.notJsonProblem(answer));
+    }
+    return new WaapiHttpError(context);
+  }
+
+  private context(
+    spec: RequestSpec,
+    attempts: number,
+    statusCode?: number,
+    serverMessage?: string,
+  ): WaapiErrorContext {
+    const context: WaapiErrorContext = {
+      operation: spec.operation,
+      method: spec.method,
+      path: spec.path,
+      attempts,
+    };
+    if (statusCode !== undefined) context.statusCode = statusCode;
+    if (serverMessage !== undefined) context.serverMessage = this.redact(serverMessage);
+    return context;
+  }
+
+  private notJsonProblem(answer: Answer): string {
+    const start = this.redact(answer.body.replace(/\s+/g, " ").trim().slice(0, 60));
+    const looksHtml = /^\s*</.test(answer.body) || (answer.contentType ?? "").includes("html");
+    return (
+      `the body is not JSON (content-type ${JSON.stringify(answer.contentType ?? "none")}, ` +
+      `starts with ${JSON.stringify(start)}).` +
+      (looksHtml
+        ? " An HTML page usually means waapi:baseUrl does not point at the API " +
+          `(${DEFAULT_BASE_URL}) or the request was redirected to the login page.`
+        : "")
+    );
+  }
+
+  /** A redirect target without credentials or query string. */
+  private describeLocation(location: string | undefined): string {
+    if (location === undefined) return "an unnamed location";
+    try {
+      const url = new URL(location, this.baseUrl);
+      return this.redact(`${url.origin}${url.pathname}`);
+    } catch {
+      return "an unreadable location";
+    }
+  }
+
+  private notifyRetry(event: RetryEvent): void {
+    try {
+      this.onRetry?.(event);
+    } catch {
+      // A logging hook must not change the outcome of the call.
+    }
+  }
+
+  /** Belt and braces: server messages and low-level errors could echo a credential back. */
+  private redact(text: string): string {
+    return this.secrets.reduce((result, secret) => result.split(secret).join(REDACTED), text);
+  }
+}

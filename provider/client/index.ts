@@ -1,0 +1,34 @@
+/** The WAAPI REST client: plain HTTP, typed errors, no Pulumi. */
+export {
+  WaapiClient,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_USER_AGENT,
+  type RetryEvent,
+  type WaapiClientOptions,
+} from "./client";
+export {
+  WaapiError,
+  WaapiAuthenticationError,
+  WaapiPermissionError,
+  WaapiNotFoundError,
+  WaapiValidationError,
+  WaapiRateLimitError,
+  WaapiServerError,
+  WaapiHttpError,
+  WaapiNetworkError,
+  WaapiResponseError,
+  type NetworkFailureDetails,
+  type WaapiErrorCode,
+  type WaapiErrorContext,
+} from "./errors";
+export {
+  DEFAULT_RETRY_SETTINGS,
+  RETRYABLE_NETWORK_CODES,
+  backoffDelay,
+  isRetryable,
+  parseRetryAfter,
+  retryDelay,
+  type AttemptFailure,
+  type HttpMethod,
+  type RetrySettings,
+} from "./retry";
