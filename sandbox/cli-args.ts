@@ -1,0 +1,86 @@
+/** Command-line parsing for `waapi-sandbox`, kept apart from the bin so it can be tested without a process. */
+import { parseArgs } from "node:util";
+
+export const USAGE = `Usage: waapi-sandbox [options]
+
+A local emulator of the WAAPI (waapi.app) instance API, for tests and local Pulumi runs.
+
+Options:
+  --host HOST            address to listen on (default 127.0.0.1)
+  --port PORT            port to listen on; 0 picks a free one (default 8787)
+  --data FILE            keep the state in FILE (JSON, rewritten atomically after every change;
+                         tokens are stored only as SHA-256 hashes)
+  --token VALUE          register VALUE as an all-permission API token of the default account
+                         (idempotent across restarts with --data); default: $WAAPI_SANDBOX_TOKEN;
+                         without either, a token is generated and printed once
+  --instance-limit N     instance limit of the default account when it is created (default 10)
+  --owner EMAIL          owner e-mail of the default account when it is created
+  --retrieve-shape S     "instances" (documented, default) or "instance": how GET /instances/{id} answers
+  --log                  log every request (never headers or tokens) to stdout
+  -h, --help             show this help
+
+API:   <url>/api/v1/instances …  (Authorization: Bearer <token>, Accept: application/json)
+Hooks: <url>/__sandbox/…  test hooks (accounts, tokens, drift, faults, request log, reset).
+       The hooks take NO authentication: the sandbox is a local test tool. Keep it on loopback.`;
+
+export interface CliConfig {
+  host: string;
+  port: number;
+  dataFile?: string;
+  /** From --token or WAAPI_SANDBOX_TOKEN; undefined: generate one. */
+  token?: string;
+  instanceLimit?: number;
+  owner?: string;
+  retrieveShape: "instances" | "instance";
+  logger: boolean;
+}
+
+export type CliCommand = { kind: "help" } | { kind: "run"; config: CliConfig };
+
+function integerOption(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < min || n > max)
+    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** Throws an Error with a one-line reason for bad arguments. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCommand {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      data: { type: "string" },
+      token: { type: "string" },
+      "instance-limit": { type: "string" },
+      owner: { type: "string" },
+      "retrieve-shape": { type: "string" },
+      log: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return { kind: "help" };
+  if (positionals.length > 0) throw new Error(`unexpected argument: ${positionals[0] ?? ""}`);
+  const shape = values["retrieve-shape"] ?? "instances";
+  if (shape !== "instances" && shape !== "instance")
+    throw new Error('--retrieve-shape must be "instances" or "instance"');
+  const token = values.token ?? env.WAAPI_SANDBOX_TOKEN;
+  if (token !== undefined && !/^\S+$/.test(token))
+    throw new Error("the token must be non-empty and without spaces");
+  const config: CliConfig = {
+    host: values.host ?? "127.0.0.1",
+    port: values.port === undefined ? 8787 : integerOption(values.port, "port", 0, 65535),
+    retrieveShape: shape,
+    logger: values.log ?? false,
+  };
+  if (values.data !== undefined) config.dataFile = values.data;
+  if (token !== undefined) config.token = token;
+  if (values["instance-limit"] !== undefined) {
+    config.instanceLimit = integerOption(values["instance-limit"], "instance-limit", 0, 1_000_000);
+  }
+  if (values.owner !== undefined) config.owner = values.owner;
+  return { kind: "run", config };
+}

@@ -1,0 +1,167 @@
+/**
+ * Fault injection: a FIFO queue of faults, each aimed at requests by method and path, so client and
+ * provider tests can meet rate limits, server errors, timeouts after the server acted, and dropped
+ * connections at exactly the call they care about.
+ */
+
+export interface FaultMatch {
+  /**
+   * Which requests: `"PUT /instances/:id"`, `"/instances/1001"` (any method) or `"* /instances"`.
+   * Paths are relative to `/api/v1` (a leading `/api/v1` is accepted too); a `:name` or `*` segment
+   * matches any one segment; the query string is not considered.
+   */
+  match: string;
+  /** How many matching requests the fault affects; default 1. */
+  times?: number;
+}
+
+/** Answer with this instead of performing the operation (429 + Retry-After, 500, 503, a fake 422 …). */
+export interface RespondFault extends FaultMatch {
+  kind: "respond";
+  status: number;
+  /** Omitted: Laravel's JSON `{"message": …}` for the status; `null`: no body; a string: sent as is. */
+  body?: unknown;
+  /** For 429 the default is `Retry-After: 1` (plus rate-limit headers); given headers override. */
+  headers?: Record<string, string>;
+}
+
+/** Perform the real operation, then wait before answering: a client timeout after the server acted. */
+export interface ActThenDelayFault extends FaultMatch {
+  kind: "act-then-delay";
+  delayMs: number;
+}
+
+/** Wait, then perform the operation and answer: a slow server that acts late. */
+export interface DelayThenActFault extends FaultMatch {
+  kind: "delay-then-act";
+  delayMs: number;
+}
+
+/** Destroy the connection without an answer: a network error. `resetAfterActing`: was the operation done? */
+export interface ResetFault extends FaultMatch {
+  kind: "reset";
+  resetAfterActing?: boolean;
+}
+
+export type SandboxFault = RespondFault | ActThenDelayFault | DelayThenActFault | ResetFault;
+export type SandboxFaultKind = SandboxFault["kind"];
+
+const API_PREFIX = "/api/v1";
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"];
+
+interface QueuedFault {
+  fault: SandboxFault;
+  remaining: number;
+  method: string;
+  segments: string[];
+}
+
+/** Path segments relative to the API base, without query string or empty segments. */
+export function apiSegments(path: string): string[] {
+  let p = path.split("?")[0] ?? "";
+  if (p === API_PREFIX || p.startsWith(`${API_PREFIX}/`)) p = p.slice(API_PREFIX.length);
+  return p.split("/").filter((s) => s !== "");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function nonNegativeInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${what} must be a non-negative integer`);
+  }
+  return value;
+}
+
+/** Checks a fault that may come from JSON over HTTP; throws a readable error for anything malformed. */
+export function parseFault(value: unknown): SandboxFault {
+  if (!isRecord(value)) throw new Error("a fault must be an object");
+  const { match, times, kind } = value;
+  if (typeof match !== "string" || match.trim() === "")
+    throw new Error("fault.match must be a non-empty string");
+  parseMatch(match);
+  const base: FaultMatch = { match };
+  if (times !== undefined) {
+    if (nonNegativeInteger(times, "fault.times") < 1) throw new Error("fault.times must be at least 1");
+    base.times = times as number;
+  }
+  switch (kind) {
+    case "respond": {
+      const status = nonNegativeInteger(value.status, "fault.status");
+      if (status < 100 || status > 599) throw new Error("fault.status must be an HTTP status (100-599)");
+      const fault: RespondFault = { ...base, kind, status };
+      if ("body" in value) fault.body = value.body;
+      if (value.headers !== undefined) {
+        const headers = value.headers;
+        if (!isRecord(headers) || !Object.values(headers).every((v) => typeof v === "string")) {
+          throw new Error("fault.headers must map header names to strings");
+        }
+        fault.headers = headers as Record<string, string>;
+      }
+      return fault;
+    }
+    case "act-then-delay":
+    case "delay-then-act":
+      return { ...base, kind, delayMs: nonNegativeInteger(value.delayMs, "fault.delayMs") };
+    case "reset": {
+      const after = value.resetAfterActing;
+      if (after !== undefined && typeof after !== "boolean")
+        throw new Error("fault.resetAfterActing must be a boolean");
+      return after === undefined ? { ...base, kind } : { ...base, kind, resetAfterActing: after };
+    }
+    default:
+      throw new Error('fault.kind must be "respond", "act-then-delay", "delay-then-act" or "reset"');
+  }
+}
+
+function parseMatch(match: string): { method: string; segments: string[] } {
+  const parts = match.trim().split(/\s+/);
+  const [first = "", second] = parts;
+  if (parts.length > 2) throw new Error(`fault.match "${match}": expected "[METHOD] /path"`);
+  const method = second === undefined ? "*" : first.toUpperCase();
+  const path = second ?? first;
+  if (!METHODS.includes(method)) throw new Error(`fault.match "${match}": unknown method ${method}`);
+  if (!path.startsWith("/")) throw new Error(`fault.match "${match}": the path must start with "/"`);
+  return { method, segments: apiSegments(path) };
+}
+
+function segmentsMatch(pattern: readonly string[], actual: readonly string[]): boolean {
+  return (
+    pattern.length === actual.length &&
+    pattern.every((p, i) => p === "*" || p.startsWith(":") || p === actual[i])
+  );
+}
+
+export class FaultQueue {
+  private queue: QueuedFault[] = [];
+
+  add(fault: SandboxFault): void {
+    const checked = parseFault(fault);
+    const { method, segments } = parseMatch(checked.match);
+    this.queue.push({ fault: checked, remaining: checked.times ?? 1, method, segments });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** The faults still waiting, with `times` set to what is left of each. */
+  pending(): SandboxFault[] {
+    return this.queue.map((q) => ({ ...q.fault, times: q.remaining }));
+  }
+
+  /** Takes one use of the first fault matching the request, if any. */
+  take(method: string, path: string): SandboxFault | undefined {
+    const segments = apiSegments(path);
+    const upper = method.toUpperCase();
+    const index = this.queue.findIndex(
+      (q) => (q.method === "*" || q.method === upper) && segmentsMatch(q.segments, segments),
+    );
+    const entry = this.queue[index];
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.queue.splice(index, 1);
+    return entry.fault;
+  }
+}

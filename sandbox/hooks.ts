@@ -1,0 +1,176 @@
+/**
+ * Test hooks over HTTP under `/__sandbox/`, mirroring the in-process handle for tests that run the
+ * sandbox in another process (e.g. the CLI). They take no authentication: the sandbox is a local test
+ * tool, bound to loopback by default.
+ */
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { INSTANCE_STATUSES, PERMISSIONS, type InstanceStatus, type Permission } from "../provider/waapi-api";
+import { parseFault } from "./faults";
+import { errorResult, json, send } from "./responses";
+import type { ServerContext } from "./server";
+import { DEFAULT_ACCOUNT, NotFoundError, type InstanceDrift, type NewAccount } from "./store";
+import { isPlainObject } from "./validation";
+
+/** A malformed hook request: answered 400 with the reason. */
+class BadRequest extends Error {}
+
+function body(value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new BadRequest("the body must be a JSON object");
+  return value;
+}
+
+function optionalString(value: unknown, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw new BadRequest(`${what} must be a string`);
+  return value;
+}
+
+function instanceId(raw: string): number {
+  if (!/^[0-9]{1,16}$/.test(raw)) throw new NotFoundError(`no instance ${raw}`);
+  return Number(raw);
+}
+
+function parsePermissions(value: unknown): Permission[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new BadRequest("permissions must be an array");
+  return value.map((p: unknown) => {
+    const found = PERMISSIONS.find((known) => known === p);
+    if (!found)
+      throw new BadRequest(`unknown permission ${JSON.stringify(p)}; use ${PERMISSIONS.join(", ")}`);
+    return found;
+  });
+}
+
+export function parseDrift(value: unknown): InstanceDrift {
+  const input = body(value);
+  const drift: InstanceDrift = {};
+  const name = optionalString(input.name, "name");
+  if (name !== undefined) drift.name = name;
+  if (input.webhook_url !== undefined) {
+    if (input.webhook_url !== null && typeof input.webhook_url !== "string") {
+      throw new BadRequest("webhook_url must be a string or null");
+    }
+    drift.webhook_url = input.webhook_url;
+  }
+  if (input.webhook_events !== undefined) {
+    const events = input.webhook_events;
+    // Drift may be anything the real service could hold, even unknown events: no check beyond strings.
+    if (!Array.isArray(events) || !events.every((e: unknown) => typeof e === "string")) {
+      throw new BadRequest("webhook_events must be an array of strings");
+    }
+    drift.webhook_events = events as string[];
+  }
+  if (input.instanceStatus !== undefined) {
+    const status = INSTANCE_STATUSES.find((s): s is InstanceStatus => s === input.instanceStatus);
+    if (!status) throw new BadRequest(`instanceStatus must be one of ${INSTANCE_STATUSES.join(", ")}`);
+    drift.instanceStatus = status;
+  }
+  return drift;
+}
+
+function parseAccount(value: unknown): NewAccount {
+  const input = body(value);
+  const id = optionalString(input.id, "id");
+  const owner = optionalString(input.owner, "owner");
+  if (!id || !owner) throw new BadRequest("an account needs an id and an owner");
+  const account: NewAccount = { id, owner };
+  if (input.instanceLimit !== undefined) {
+    if (typeof input.instanceLimit !== "number") throw new BadRequest("instanceLimit must be a number");
+    account.instanceLimit = input.instanceLimit;
+  }
+  if (input.isTrial !== undefined) {
+    if (typeof input.isTrial !== "boolean") throw new BadRequest("isTrial must be a boolean");
+    account.isTrial = input.isTrial;
+  }
+  return account;
+}
+
+/** Maps hook failures to 400/404 with a JSON message instead of Fastify's 500. */
+function guarded(reply: FastifyReply, work: () => { status: number; body?: unknown }): FastifyReply {
+  try {
+    return send(reply, work());
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return send(reply, errorResult(error instanceof NotFoundError ? 404 : 400, message));
+  }
+}
+
+export function hookRoutes(ctx: ServerContext): FastifyPluginAsync {
+  return async (hooks) => {
+    const { store, faults, log } = ctx;
+
+    hooks.get<{ Params: { account: string } }>("/accounts/:account", (request, reply) =>
+      guarded(reply, () => {
+        const account = store.account(request.params.account);
+        return json(200, { account, instanceCount: store.instanceCount(account.id) });
+      }),
+    );
+    hooks.post("/accounts", (request, reply) =>
+      guarded(reply, () => {
+        const account = parseAccount(request.body);
+        store.createAccount(account);
+        return json(201, { account: store.account(account.id) });
+      }),
+    );
+    hooks.get<{ Params: { account: string } }>("/accounts/:account/instances", (request, reply) =>
+      guarded(reply, () => json(200, { instances: store.listInstances(request.params.account) })),
+    );
+
+    hooks.patch<{ Params: { id: string } }>("/instances/:id", (request, reply) =>
+      guarded(reply, () => {
+        const instance = store.changeInstance(instanceId(request.params.id), parseDrift(request.body));
+        return json(200, { instance });
+      }),
+    );
+    hooks.delete<{ Params: { id: string } }>("/instances/:id", (request, reply) =>
+      guarded(reply, () => {
+        store.deleteInstance(instanceId(request.params.id), { shrinkLimit: false });
+        return { status: 204 };
+      }),
+    );
+
+    hooks.post("/tokens", (request, reply) =>
+      guarded(reply, () => {
+        const input = body(request.body);
+        const account = optionalString(input.account, "account") ?? DEFAULT_ACCOUNT;
+        const name = optionalString(input.name, "name");
+        const token = store.createToken(parsePermissions(input.permissions), {
+          account,
+          ...(name ? { name } : {}),
+        });
+        // The one place a token value leaves the sandbox: the caller asked for it.
+        return json(201, { token });
+      }),
+    );
+
+    hooks.get("/requests", (_request, reply) => guarded(reply, () => json(200, { requests: log.all() })));
+    hooks.delete("/requests", (_request, reply) =>
+      guarded(reply, () => {
+        log.clear();
+        return { status: 204 };
+      }),
+    );
+
+    hooks.get("/faults", (_request, reply) => guarded(reply, () => json(200, { faults: faults.pending() })));
+    hooks.post("/faults", (request, reply) =>
+      guarded(reply, () => {
+        faults.add(parseFault(request.body));
+        return json(201, { faults: faults.pending() });
+      }),
+    );
+    hooks.delete("/faults", (_request, reply) =>
+      guarded(reply, () => {
+        faults.clear();
+        return { status: 204 };
+      }),
+    );
+
+    hooks.post("/reset", (_request, reply) =>
+      guarded(reply, () => {
+        ctx.reset();
+        return { status: 204 };
+      }),
+    );
+  };
+}

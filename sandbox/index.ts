@@ -1,0 +1,14 @@
+/** The WAAPI sandbox: a local emulator of waapi.app's instance API for tests and local Pulumi runs. */
+export { startSandbox, type Sandbox, type SandboxOptions } from "./sandbox";
+export type {
+  ActThenDelayFault,
+  DelayThenActFault,
+  FaultMatch,
+  ResetFault,
+  RespondFault,
+  SandboxFault,
+  SandboxFaultKind,
+} from "./faults";
+export type { SandboxRequest } from "./request-log";
+export type { InstanceDrift } from "./store";
+export type { RetrieveShape } from "./operations";

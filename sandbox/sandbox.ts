@@ -1,0 +1,126 @@
+/**
+ * Starting and driving a sandbox in-process: a real HTTP server on loopback plus the handle tests use
+ * to arrange state (accounts, tokens, drift, faults) and to inspect it (instances, limits, requests).
+ */
+import type { AddressInfo } from "node:net";
+import type { ApiInstance, Permission } from "../provider/waapi-api";
+import { FaultQueue, type SandboxFault } from "./faults";
+import type { RetrieveShape } from "./operations";
+import { RequestLog, type SandboxRequest } from "./request-log";
+import { API_PREFIX, buildServer } from "./server";
+import { DEFAULT_ACCOUNT, SandboxStore, type InstanceDrift } from "./store";
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1: the test hooks have no auth, so the sandbox stays off the network unless asked. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Persist the state here after every mutation, and load it at start if it exists. */
+  dataFile?: string;
+  /** The default account's instance limit when it is created (fresh state or reset); default 10. */
+  instanceLimit?: number;
+  /** The default account's owner e-mail when it is created. */
+  owner?: string;
+  /** How `GET /instances/{id}` answers: the documented `{"instances":[…]}` (default) or `{"instance":…}`. */
+  retrieveShape?: RetrieveShape;
+  /** Fastify's request logging to stdout; default off. */
+  logger?: boolean;
+  /** A token value to register with all permissions on the default account; it survives reset(). */
+  token?: string;
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  /** url + "/api/v1" */
+  readonly baseUrl: string;
+  /** Creates a token (default: all four permissions, default account) and returns its value. */
+  createToken(permissions?: readonly Permission[], options?: { account?: string; name?: string }): string;
+  createAccount(options: { id: string; owner: string; instanceLimit?: number; isTrial?: boolean }): void;
+  /** All instances of an account (default "default"), as the API would return them. */
+  instances(account?: string): ApiInstance[];
+  instanceLimit(account?: string): number;
+  /** Drift: changes an instance behind the provider's back (no validation; may set the client status). */
+  changeInstance(id: number, patch: InstanceDrift): void;
+  /** Deletes an instance without the API's side effect on the instance limit. */
+  deleteInstanceOutOfBand(id: number): void;
+  requests(): SandboxRequest[];
+  clearRequests(): void;
+  injectFault(fault: SandboxFault): void;
+  clearFaults(): void;
+  /** The faults not yet used up, with `times` set to the uses left. */
+  pendingFaults(): SandboxFault[];
+  /** Fresh state (instances, accounts, tokens other than `options.token`), empty log, no faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A URL host for the address the server is bound to; wildcard binds are reached through loopback. */
+function urlHost(address: AddressInfo): string {
+  if (address.address === "0.0.0.0") return "127.0.0.1";
+  if (address.address === "::") return "[::1]";
+  return address.family === "IPv6" ? `[${address.address}]` : address.address;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("WAAPI sandbox: invalid port");
+  const retrieveShape = options.retrieveShape ?? "instances";
+  if (retrieveShape !== "instances" && retrieveShape !== "instance") {
+    throw new Error('WAAPI sandbox: retrieveShape must be "instances" or "instance"');
+  }
+  const instanceLimit = options.instanceLimit;
+  if (instanceLimit !== undefined && (!Number.isSafeInteger(instanceLimit) || instanceLimit < 0)) {
+    throw new Error("WAAPI sandbox: instanceLimit must be a non-negative integer");
+  }
+
+  const store = new SandboxStore({
+    ...(options.dataFile !== undefined ? { dataFile: options.dataFile } : {}),
+    ...(options.owner !== undefined ? { owner: options.owner } : {}),
+    ...(instanceLimit !== undefined ? { instanceLimit } : {}),
+    ...(options.token !== undefined ? { startToken: { value: options.token, name: "startup" } } : {}),
+  });
+  const faults = new FaultQueue();
+  const log = new RequestLog();
+  const closing = new AbortController();
+  const reset = (): void => {
+    store.reset();
+    log.clear();
+    faults.clear();
+  };
+
+  const app = buildServer(
+    { store, faults, log, retrieveShape, reset, closing: closing.signal },
+    { logger: options.logger ?? false },
+  );
+  await app.listen({ host: options.host ?? "127.0.0.1", port });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("WAAPI sandbox: not listening on TCP");
+  const url = `http://${urlHost(address)}:${address.port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    baseUrl: `${url}${API_PREFIX}`,
+    createToken: (permissions, tokenOptions) => store.createToken(permissions, tokenOptions),
+    createAccount: (account) => store.createAccount(account),
+    instances: (account = DEFAULT_ACCOUNT) => store.listInstances(account),
+    instanceLimit: (account = DEFAULT_ACCOUNT) => store.account(account).instanceLimit,
+    changeInstance: (id, patch) => void store.changeInstance(id, patch),
+    deleteInstanceOutOfBand: (id) => store.deleteInstance(id, { shrinkLimit: false }),
+    requests: () => log.all(),
+    clearRequests: () => log.clear(),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    pendingFaults: () => faults.pending(),
+    reset,
+    close: () => {
+      // Idempotent, so a test's afterAll and an explicit close in the test body do not collide.
+      closed ??= (async () => {
+        closing.abort();
+        await app.close();
+      })();
+      return closed;
+    },
+  };
+}

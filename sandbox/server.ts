@@ -1,0 +1,301 @@
+/**
+ * The sandbox's HTTP server: WAAPI's instance routes under `/api/v1` with Sanctum-style bearer auth,
+ * token permissions, Laravel error shapes, injected faults and a request log; the test hooks under
+ * `/__sandbox/`; and a `/login` page for clients that follow Laravel's auth redirect.
+ */
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { STATUS_CODES } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { OPERATION_PERMISSIONS, type Permission } from "../provider/waapi-api";
+import { bearerToken, expectsJson } from "./auth";
+import { apiSegments, type FaultQueue, type RespondFault } from "./faults";
+import { hookRoutes } from "./hooks";
+import {
+  clientStatus,
+  createInstance,
+  deleteInstance,
+  listInstances,
+  retrieveInstance,
+  updateInstance,
+  type Operation,
+  type RetrieveShape,
+} from "./operations";
+import type { RequestLog } from "./request-log";
+import {
+  errorResult,
+  loginPage,
+  loginRedirect,
+  methodNotAllowed,
+  missingPermission,
+  routeNotFound,
+  send,
+  unauthenticated,
+  type ApiResult,
+} from "./responses";
+import type { SandboxStore } from "./store";
+import { isPlainObject } from "./validation";
+
+export const API_PREFIX = "/api/v1";
+export const HOOK_PREFIX = "/__sandbox";
+
+/** Everything the routes share. `reset` and `closing` come from the sandbox that owns the server. */
+export interface ServerContext {
+  store: SandboxStore;
+  faults: FaultQueue;
+  log: RequestLog;
+  retrieveShape: RetrieveShape;
+  /** Clears store, log and faults (the hooks' `POST /__sandbox/reset`). */
+  reset(): void;
+  /** Aborted when the sandbox closes, to cut injected delays short. */
+  closing: AbortSignal;
+}
+
+interface ApiRoute {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  url: string;
+  permission: Permission;
+  run: Operation;
+}
+
+const API_ROUTES: readonly ApiRoute[] = [
+  { method: "GET", url: "/instances", permission: OPERATION_PERMISSIONS.listInstances, run: listInstances },
+  {
+    method: "POST",
+    url: "/instances",
+    permission: OPERATION_PERMISSIONS.createInstance,
+    run: createInstance,
+  },
+  {
+    method: "GET",
+    url: "/instances/:id",
+    permission: OPERATION_PERMISSIONS.getInstance,
+    run: retrieveInstance,
+  },
+  {
+    method: "PUT",
+    url: "/instances/:id",
+    permission: OPERATION_PERMISSIONS.updateInstance,
+    run: updateInstance,
+  },
+  {
+    method: "DELETE",
+    url: "/instances/:id",
+    permission: OPERATION_PERMISSIONS.deleteInstance,
+    run: deleteInstance,
+  },
+  // Reading a client's status is a read like any other; the vocabulary names no operation for it.
+  { method: "GET", url: "/instances/:id/client/status", permission: "read", run: clientStatus },
+];
+
+export function buildServer(ctx: ServerContext, options: { logger: boolean }): FastifyInstance {
+  const app = Fastify({
+    // Fastify logs no headers by default; the redaction guards against a future serializer change.
+    logger: options.logger ? { redact: ["req.headers.authorization"] } : false,
+    // close() must not wait for keep-alive connections or requests held by an injected delay.
+    forceCloseConnections: true,
+  });
+  void app.register(apiRoutes(ctx), { prefix: API_PREFIX });
+  void app.register(hookRoutes(ctx), { prefix: HOOK_PREFIX });
+  app.get("/login", (_request, reply) => send(reply, loginPage()));
+  return app;
+}
+
+function apiRoutes(ctx: ServerContext): FastifyPluginAsync {
+  return async (api) => {
+    // Bodies are read raw: the API must answer Laravel's 422, not Fastify's 400, for a malformed body,
+    // and the request log wants the body whatever its content type.
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+    for (const route of API_ROUTES) {
+      api.route({
+        method: route.method,
+        url: route.url,
+        handler: (request, reply) => serve(ctx, route, request, reply),
+      });
+    }
+    api.setNotFoundHandler((request, reply) => serve(ctx, undefined, request, reply));
+  };
+}
+
+/** The outcome of authenticating and running an operation. */
+interface Execution {
+  result: ApiResult;
+  tokenName: string | null;
+}
+
+/** One API request: fault first, then auth, permission, operation; recorded in the log either way. */
+async function serve(
+  ctx: ServerContext,
+  route: ApiRoute | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const at = new Date().toISOString();
+  const { logged, input } = readBody(request);
+  const fault = ctx.faults.take(request.method, request.url);
+  const record = (status: number | null, tokenName: string | null): void => {
+    ctx.log.record({
+      method: request.method,
+      path: request.url,
+      body: logged,
+      status,
+      tokenName,
+      at,
+      ...(fault ? { fault: fault.kind } : {}),
+    });
+  };
+
+  if (fault?.kind === "respond") {
+    const result = faultResult(fault);
+    record(result.status, null);
+    return send(reply, result);
+  }
+  if (fault?.kind === "reset" && !fault.resetAfterActing) {
+    record(null, null);
+    return resetConnection(request, reply);
+  }
+  if (fault?.kind === "delay-then-act" && !(await pause(ctx, fault.delayMs))) {
+    record(null, null);
+    return resetConnection(request, reply);
+  }
+
+  const { result, tokenName } = execute(ctx, route, request, input);
+
+  if (fault?.kind === "reset") {
+    record(null, tokenName);
+    return resetConnection(request, reply);
+  }
+  record(result.status, tokenName);
+  if (fault?.kind === "act-then-delay" && !(await pause(ctx, fault.delayMs))) {
+    return resetConnection(request, reply);
+  }
+  return send(reply, result);
+}
+
+function execute(
+  ctx: ServerContext,
+  route: ApiRoute | undefined,
+  request: FastifyRequest,
+  input: Record<string, unknown> | "invalid",
+): Execution {
+  // No route, no middleware: Laravel answers 404/405 before authenticating.
+  if (!route) return { result: unrouted(request), tokenName: null };
+
+  const value = bearerToken(request.headers);
+  const token = value === undefined ? undefined : ctx.store.authenticate(value);
+  if (!token) {
+    const result = expectsJson(request.headers) ? unauthenticated() : loginRedirect(origin(request));
+    return { result, tokenName: null };
+  }
+  if (!token.permissions.includes(route.permission)) {
+    return { result: missingPermission(route.permission), tokenName: token.name };
+  }
+  try {
+    const result = route.run({
+      store: ctx.store,
+      account: token.account,
+      params: stringRecord(request.params),
+      query: stringRecord(request.query),
+      input,
+      baseUrl: `${origin(request)}${API_PREFIX}`,
+      retrieveShape: ctx.retrieveShape,
+    });
+    return { result, tokenName: token.name };
+  } catch (error) {
+    request.log.error(error);
+    // Laravel's production answer to an unhandled exception.
+    return { result: errorResult(500, "Server Error"), tokenName: token.name };
+  }
+}
+
+/** 405 when the path is an API route but the method is not, else 404 — Laravel's router does the same. */
+function unrouted(request: FastifyRequest): ApiResult {
+  const path = request.url.split("?")[0] ?? "";
+  const segments = apiSegments(path);
+  const allowed = API_ROUTES.filter((route) => {
+    const pattern = apiSegments(route.url);
+    return (
+      pattern.length === segments.length && pattern.every((p, i) => p.startsWith(":") || p === segments[i])
+    );
+  }).flatMap((route) => (route.method === "GET" ? ["GET", "HEAD"] : [route.method]));
+  return allowed.length > 0 ? methodNotAllowed(request.method, path, allowed) : routeNotFound(path);
+}
+
+/**
+ * The body for the log (parsed JSON or null) and for the operation. Like Laravel, only a JSON content
+ * type is read as JSON input; any other body counts as no input. An empty body is `{}`.
+ */
+function readBody(request: FastifyRequest): { logged: unknown; input: Record<string, unknown> | "invalid" } {
+  const raw = typeof request.body === "string" ? request.body : "";
+  let parsed: unknown = null;
+  let isJson = false;
+  if (raw.trim() !== "") {
+    try {
+      parsed = JSON.parse(raw);
+      isJson = true;
+    } catch {
+      // Logged as null; for a JSON content type it is a 422 below.
+    }
+  }
+  const contentType = request.headers["content-type"] ?? "";
+  const declaredJson = /\/json|\+json/i.test(contentType);
+  let input: Record<string, unknown> | "invalid" = {};
+  if (declaredJson && raw.trim() !== "") input = isJson && isPlainObject(parsed) ? parsed : "invalid";
+  return { logged: isJson ? parsed : null, input };
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isPlainObject(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      // `?filter=a&filter=b` arrives as an array; PHP would keep the last one.
+      const last = Array.isArray(inner) ? inner[inner.length - 1] : inner;
+      if (typeof last === "string") out[key] = last;
+    }
+  }
+  return out;
+}
+
+/** `<scheme>://<host>` as the client addressed the server (for links and the login redirect). */
+function origin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+function faultResult(fault: RespondFault): ApiResult {
+  const headers: Record<string, string> =
+    fault.status === 429
+      ? { "Retry-After": "1", "X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", ...fault.headers }
+      : { ...fault.headers };
+  if (fault.body === null) return { status: fault.status, headers };
+  if (fault.body !== undefined) return { status: fault.status, body: fault.body, headers };
+  return { status: fault.status, body: { message: defaultMessage(fault.status) }, headers };
+}
+
+/** The `message` Laravel gives each status when the app gives none. */
+function defaultMessage(status: number): string {
+  if (status === 429) return "Too Many Attempts.";
+  if (status === 500) return "Server Error";
+  return STATUS_CODES[status] ?? "Error";
+}
+
+/** Waits for an injected delay; false when the sandbox closed meanwhile. */
+async function pause(ctx: ServerContext, ms: number): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal: ctx.closing });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A network error for the client: the TCP connection is reset, no status line is ever sent. */
+function resetConnection(request: FastifyRequest, reply: FastifyReply): undefined {
+  void reply.hijack();
+  request.raw.socket.resetAndDestroy();
+  return undefined;
+}
