@@ -1,0 +1,182 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
+
+/**
+ * What Pulumi puts in place of a value that is not known yet (during a preview, an output of a
+ * resource that does not exist yet). It equals `pulumi.runtime.unknownValue`; a test holds them
+ * together. Such a value cannot be validated now: the engine calls `check` again once it is known.
+ */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The key under which the dynamic-provider host keeps the serialized provider in every input bag. */
+export const PROVIDER_KEY = "__provider";
+
+/** The checked, normalized inputs of a WaapiInstance. */
+export interface InstanceInputs {
+  /** Trimmed, non-empty. */
+  name: string;
+  /** An absolute http(s) URL; absent means "no webhook". */
+  webhookUrl?: string;
+  /** A sorted set; absent means "no events". */
+  webhookEvents?: WebhookEvent[];
+}
+
+export interface CheckedInputs {
+  inputs: Record<string, unknown>;
+  failures: pulumi.dynamic.CheckFailure[];
+}
+
+const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
+
+/**
+ * Validates and normalizes a WaapiInstance's inputs. Makes no API call. Returns one failure per bad
+ * property, each naming the property and the fix, so a typo never reaches the API.
+ */
+export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): CheckedInputs {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const inputs: Record<string, unknown> = {};
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+
+  for (const key of Object.keys(news)) {
+    if (key === PROVIDER_KEY) {
+      inputs[key] = news[key];
+    } else if (!(INPUT_PROPERTIES as readonly string[]).includes(key)) {
+      const hint = closestName(key, INPUT_PROPERTIES);
+      fail(
+        key,
+        `'${key}' is not a WaapiInstance input` +
+          (hint ? `; did you mean '${hint}'?` : `; the inputs are ${INPUT_PROPERTIES.join(", ")}.`),
+      );
+    }
+  }
+
+  const name = news["name"];
+  if (name === UNKNOWN_VALUE) {
+    inputs["name"] = name;
+  } else if (name === undefined || name === null) {
+    fail("name", 'name is required: give the instance a display name, e.g. name: "Support line".');
+  } else if (typeof name !== "string") {
+    fail("name", `name must be a string, not ${describe(name)}.`);
+  } else if (name.trim() === "") {
+    fail("name", "name must not be empty or blank: give the instance a display name.");
+  } else {
+    inputs["name"] = name.trim();
+  }
+
+  const webhookUrl = news["webhookUrl"];
+  if (webhookUrl === UNKNOWN_VALUE) {
+    inputs["webhookUrl"] = webhookUrl;
+  } else if (webhookUrl !== undefined && webhookUrl !== null) {
+    const reason = checkWebhookUrl(webhookUrl);
+    if (reason) fail("webhookUrl", reason);
+    else inputs["webhookUrl"] = (webhookUrl as string).trim();
+  }
+
+  const webhookEvents = news["webhookEvents"];
+  if (webhookEvents === UNKNOWN_VALUE) {
+    inputs["webhookEvents"] = webhookEvents;
+  } else if (webhookEvents !== undefined && webhookEvents !== null) {
+    const checked = checkWebhookEvents(webhookEvents);
+    if (typeof checked === "string") fail("webhookEvents", checked);
+    else inputs["webhookEvents"] = checked;
+  }
+
+  return { inputs, failures };
+}
+
+function checkWebhookUrl(value: unknown): string | undefined {
+  if (typeof value !== "string") {
+    return `webhookUrl must be a string URL, not ${describe(value)}.`;
+  }
+  const trimmed = value.trim();
+  if (trimmed === "") {
+    return "webhookUrl must not be empty: omit webhookUrl to have no webhook, or give an https:// URL.";
+  }
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return `webhookUrl '${trimmed}' is not an absolute URL: write it in full, e.g. https://example.com/waapi.`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `webhookUrl must use http or https, not '${url.protocol.replace(/:$/, "")}': WAAPI delivers webhooks over HTTP(S).`;
+  }
+  if (url.hostname === "") {
+    return `webhookUrl '${trimmed}' has no host: write it in full, e.g. https://example.com/waapi.`;
+  }
+  return undefined;
+}
+
+/** Returns the sorted set of events, or the reason they are not acceptable. */
+function checkWebhookEvents(value: unknown): WebhookEvent[] | string {
+  if (!Array.isArray(value)) {
+    return `webhookEvents must be a list of event names, e.g. ["message", "ready"], not ${describe(value)}.`;
+  }
+  const problems: string[] = [];
+  const events = new Set<WebhookEvent>();
+  value.forEach((event: unknown, index) => {
+    if (event === UNKNOWN_VALUE) {
+      // Only known once the engine resolves it; `check` runs again then.
+      events.add(event as WebhookEvent);
+    } else if (typeof event !== "string") {
+      problems.push(`webhookEvents[${index}] must be an event name, not ${describe(event)}`);
+    } else if (isWebhookEvent(event.trim())) {
+      events.add(event.trim() as WebhookEvent);
+    } else {
+      const hint = closestName(event.trim(), WEBHOOK_EVENTS);
+      problems.push(
+        `webhookEvents[${index}] '${event}' is not a WAAPI webhook event` +
+          (hint ? ` (did you mean '${hint}'?)` : ""),
+      );
+    }
+  });
+  if (problems.length > 0) {
+    return `${problems.join("; ")}. Valid events: ${WEBHOOK_EVENTS.join(", ")}.`;
+  }
+  return normalizeEvents([...events]);
+}
+
+/** Events as the provider stores them: a set, sorted so that order never shows up as a diff. */
+export function normalizeEvents<T extends string>(events: readonly T[]): T[] {
+  return [...new Set(events)].sort();
+}
+
+/**
+ * The closest of `candidates` to a misspelt `input` (case-insensitive edit distance), if it is close
+ * enough to be a likely typo.
+ */
+export function closestName(input: string, candidates: readonly string[]): string | undefined {
+  const needle = input.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(needle, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const tolerance = Math.max(2, Math.floor(needle.length / 3));
+  return bestDistance <= tolerance ? best : undefined;
+}
+
+/** Levenshtein distance, two rows at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return `the string '${value}'`;
+  return `a ${typeof value} (${JSON.stringify(value)})`;
+}

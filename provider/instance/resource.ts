@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { WebhookEvent } from "../waapi-api";
+import { WaapiInstanceProvider } from "./provider";
+
+/** The inputs of a WaapiInstance. Every one of them is updated in place: none replaces the instance. */
+export interface WaapiInstanceArgs {
+  /** The instance's display name on waapi.app. Required, non-empty; surrounding blanks are trimmed. */
+  name: pulumi.Input<string>;
+  /** Where WAAPI posts the subscribed events: an absolute http(s) URL. Omit it to have no webhook. */
+  webhookUrl?: pulumi.Input<string>;
+  /** The events to subscribe to: a set (order and repeats carry no meaning). Omit it for none. */
+  webhookEvents?: pulumi.Input<pulumi.Input<WebhookEvent>[]>;
+}
+
+/**
+ * A WhatsApp gateway instance on waapi.app: a paid, linked WhatsApp session with a webhook.
+ *
+ * Creating one adds an instance to the account (within its instance limit). Changing any input is an
+ * in-place update. Deleting it (removing it from the program, or `pulumi destroy`) deletes the
+ * instance and permanently lowers the account's instance limit: use the `protect` or
+ * `retainOnDelete` resource options where that must not happen.
+ */
+export class WaapiInstance extends pulumi.dynamic.Resource {
+  /** WAAPI's numeric id of the instance (the resource id is the same number as a string). */
+  declare public readonly instanceId: pulumi.Output<number>;
+  declare public readonly name: pulumi.Output<string>;
+  /** The e-mail address of the account that owns the instance. */
+  declare public readonly owner: pulumi.Output<string>;
+  /** Undefined when the instance has no webhook. */
+  declare public readonly webhookUrl: pulumi.Output<string | undefined>;
+  /** The subscribed events, sorted. */
+  declare public readonly webhookEvents: pulumi.Output<WebhookEvent[]>;
+  /** Whether the instance runs on a trial plan. */
+  declare public readonly isTrial: pulumi.Output<boolean>;
+
+  constructor(name: string, args: WaapiInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      new WaapiInstanceProvider(),
+      name,
+      {
+        name: args.name,
+        webhookUrl: args.webhookUrl,
+        webhookEvents: args.webhookEvents,
+        // Output-only properties: registered as undefined so the engine fills them in.
+        instanceId: undefined,
+        owner: undefined,
+        isTrial: undefined,
+      },
+      opts,
+      "waapi",
+      "Instance",
+    );
+  }
+}

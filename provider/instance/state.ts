@@ -1,0 +1,117 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ApiInstance, InstanceUpdateBody, InstanceUpdateResponse } from "../waapi-api";
+import { normalizeEvents, type InstanceInputs } from "./inputs";
+
+/** What a WaapiInstance records in the state (camelCase; the API speaks snake_case). */
+export interface InstanceOutputs {
+  instanceId: number;
+  name: string;
+  owner: string;
+  /** Absent when the instance has no webhook. */
+  webhookUrl?: string;
+  /** A sorted set, empty when none. */
+  webhookEvents: string[];
+  isTrial: boolean;
+}
+
+export function outputsFromApi(instance: ApiInstance): InstanceOutputs {
+  const outputs: InstanceOutputs = {
+    instanceId: instance.id,
+    name: instance.name,
+    owner: instance.owner,
+    webhookEvents: normalizeEvents(instance.webhook_events),
+    isTrial: instance.is_trial,
+  };
+  if (instance.webhook_url) outputs.webhookUrl = instance.webhook_url;
+  return outputs;
+}
+
+/**
+ * The outputs after a PUT: its answer carries name and webhook but not owner or trial status, which
+ * come from `base` (the POST answer, or the recorded state).
+ */
+export function outputsFromUpdate(
+  base: Pick<InstanceOutputs, "instanceId" | "owner" | "isTrial">,
+  updated: InstanceUpdateResponse["data"],
+): InstanceOutputs {
+  const outputs: InstanceOutputs = {
+    instanceId: base.instanceId,
+    name: updated.name,
+    owner: base.owner,
+    webhookEvents: normalizeEvents(flattenEvents(updated.instanceEvents)),
+    isTrial: base.isTrial,
+  };
+  if (updated.instanceWebhook) outputs.webhookUrl = updated.instanceWebhook;
+  return outputs;
+}
+
+/**
+ * The published contract types `instanceEvents` as a list of lists while the API documentation shows a
+ * flat list; accept both.
+ */
+function flattenEvents(events: unknown): string[] {
+  if (!Array.isArray(events)) return [];
+  return events.flat().filter((event): event is string => typeof event === "string");
+}
+
+/**
+ * The inputs that would declare the live instance exactly, in the shape `check` produces. Refresh and
+ * import hand these to the engine so that the recorded inputs follow the live instance.
+ */
+export function inputsFromOutputs(outputs: InstanceOutputs): InstanceInputs {
+  const inputs: InstanceInputs = { name: outputs.name };
+  if (outputs.webhookUrl !== undefined) inputs.webhookUrl = outputs.webhookUrl;
+  if (outputs.webhookEvents.length > 0)
+    inputs.webhookEvents = outputs.webhookEvents as InstanceInputs["webhookEvents"];
+  return inputs;
+}
+
+/**
+ * The one PUT body that makes an instance match the declared inputs. It always states every field,
+ * so an undeclared webhook is cleared (`url: null`, `events: []`) rather than left as it was.
+ */
+export function updateBodyFor(inputs: InstanceInputs): InstanceUpdateBody {
+  return {
+    name: inputs.name,
+    webhook: { url: inputs.webhookUrl ?? null, events: normalizeEvents(inputs.webhookEvents ?? []) },
+  };
+}
+
+const DIFFED_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
+
+/**
+ * Compares recorded outputs with new inputs. Events compare as sets; an absent webhook equals an
+ * empty one. Never asks for replacement: every field is updatable in place, and deleting an instance
+ * permanently shrinks the customer's plan.
+ */
+export function diffInstance(olds: object, news: object): pulumi.dynamic.DiffResult {
+  const before: Partial<Record<string, unknown>> = olds;
+  const after: Partial<Record<string, unknown>> = news;
+  const changed = DIFFED_PROPERTIES.filter((property) => {
+    return comparable(property, before[property]) !== comparable(property, after[property]);
+  });
+  return {
+    changes: changed.length > 0,
+    replaces: [],
+    stables: ["instanceId", "owner"],
+    deleteBeforeReplace: false,
+  };
+}
+
+/** A canonical string for a property value, so that equal meanings compare equal. */
+function comparable(property: (typeof DIFFED_PROPERTIES)[number], value: unknown): string {
+  switch (property) {
+    case "webhookEvents":
+      return JSON.stringify(
+        Array.isArray(value)
+          ? normalizeEvents(value.map(String))
+          : value === undefined || value === null
+            ? []
+            : value,
+      );
+    case "webhookUrl":
+      return JSON.stringify(value === undefined || value === null || value === "" ? null : value);
+    case "name":
+      return JSON.stringify(value ?? null);
+  }
+}
