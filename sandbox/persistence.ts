@@ -131,8 +131,9 @@ export function loadState(file: string): PersistedState | undefined {
   }
 }
 
+/** Duck-typed: `instanceof Error` fails for errors from another realm (e.g. under jest's vm modules). */
 function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && "code" in error;
+  return typeof error === "object" && error !== null && "code" in error;
 }
 
 // --- shape checks: the file may have been edited by hand, so trust nothing in it ---

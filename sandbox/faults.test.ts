@@ -1,0 +1,229 @@
+/** Injected faults over real HTTP: each kind, matching, `times`, FIFO order and the request log. */
+import { setTimeout as sleep } from "node:timers/promises";
+import { FaultQueue, parseFault } from "./faults";
+import { startSandbox, type Sandbox } from "./index";
+
+let sb: Sandbox;
+let token: string;
+
+beforeAll(async () => {
+  sb = await startSandbox();
+});
+afterAll(async () => {
+  await sb.close();
+});
+beforeEach(() => {
+  sb.reset();
+  token = sb.createToken();
+});
+
+async function createInstance(): Promise<number> {
+  const res = await request("POST", "/instances");
+  return ((await res.json()) as { instance: { id: number } }).instance.id;
+}
+
+function request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${sb.baseUrl}${path}`, {
+    method,
+    ...init,
+    headers: {
+      Accept: "application/json",
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+    },
+  });
+}
+
+async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await sleep(10);
+  }
+}
+
+describe("respond", () => {
+  test("429 with Laravel's message and a Retry-After header; the operation is not performed", async () => {
+    sb.injectFault({ match: "POST /instances", kind: "respond", status: 429 });
+    const res = await request("POST", "/instances");
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.json()).toEqual({ message: "Too Many Attempts." });
+    expect(sb.instances()).toEqual([]);
+    // Used up: the next call goes through.
+    expect((await request("POST", "/instances")).status).toBe(200);
+    expect(sb.instances()).toHaveLength(1);
+  });
+
+  test("times: the fault answers that many matching requests", async () => {
+    sb.injectFault({ match: "GET /instances", kind: "respond", status: 503, times: 2 });
+    expect(sb.pendingFaults()).toEqual([expect.objectContaining({ kind: "respond", times: 2 })]);
+    expect((await request("GET", "/instances")).status).toBe(503);
+    expect(sb.pendingFaults()).toEqual([expect.objectContaining({ times: 1 })]);
+    const second = await request("GET", "/instances");
+    expect(second.status).toBe(503);
+    expect(await second.json()).toEqual({ message: "Service Unavailable" });
+    expect((await request("GET", "/instances")).status).toBe(200);
+    expect(sb.pendingFaults()).toEqual([]);
+  });
+
+  test("custom body and headers; a string body is sent as is; null means no body", async () => {
+    sb.injectFault({
+      match: "GET /instances",
+      kind: "respond",
+      status: 502,
+      body: "<html>Bad Gateway</html>",
+      headers: { "Content-Type": "text/html" },
+    });
+    sb.injectFault({ match: "GET /instances", kind: "respond", status: 500, body: null });
+    sb.injectFault({
+      match: "GET /instances",
+      kind: "respond",
+      status: 429,
+      body: { message: "slow down" },
+      headers: { "Retry-After": "7" },
+    });
+    const html = await request("GET", "/instances");
+    expect([html.status, html.headers.get("content-type"), await html.text()]).toEqual([
+      502,
+      "text/html",
+      "<html>Bad Gateway</html>",
+    ]);
+    const empty = await request("GET", "/instances");
+    expect([empty.status, await empty.text()]).toEqual([500, ""]);
+    const custom = await request("GET", "/instances");
+    expect([custom.status, custom.headers.get("retry-after"), await custom.json()]).toEqual([
+      429,
+      "7",
+      { message: "slow down" },
+    ]);
+  });
+
+  test("a fake 422 can be injected on an update", async () => {
+    const id = await createInstance();
+    const errors = { "webhook.url": ["The webhook.url field must be a valid URL."] };
+    sb.injectFault({
+      match: "PUT /instances/:id",
+      kind: "respond",
+      status: 422,
+      body: { message: errors["webhook.url"][0], errors },
+    });
+    const res = await request("PUT", `/instances/${id}`, { body: JSON.stringify({ name: "x" }) });
+    expect(res.status).toBe(422);
+    expect(sb.instances()[0]?.name).toBe(`Instance ${id}`);
+  });
+});
+
+describe("matching", () => {
+  test("method and :param patterns, exact paths, '*' methods and the optional /api/v1 prefix", async () => {
+    const id = await createInstance();
+    sb.injectFault({ match: "PUT /instances/:id", kind: "respond", status: 500 });
+    expect((await request("GET", `/instances/${id}`)).status).toBe(200);
+    expect((await request("PUT", `/instances/${id}`, { body: "{}" })).status).toBe(500);
+
+    sb.injectFault({ match: `/instances/${id + 1}`, kind: "respond", status: 500 });
+    expect((await request("GET", `/instances/${id}`)).status).toBe(200);
+    sb.clearFaults();
+
+    sb.injectFault({ match: `/api/v1/instances/${id}`, kind: "respond", status: 501 });
+    expect((await request("DELETE", `/instances/${id}`)).status).toBe(501);
+    sb.injectFault({ match: "* /instances/*/client/status", kind: "respond", status: 502 });
+    expect((await request("GET", `/instances/${id}/client/status`)).status).toBe(502);
+    // The query string is not part of the match.
+    sb.injectFault({ match: "GET /instances", kind: "respond", status: 503 });
+    expect((await request("GET", "/instances?filter=x")).status).toBe(503);
+  });
+
+  test("faults are used first-in, first-out", async () => {
+    sb.injectFault({ match: "GET /instances", kind: "respond", status: 500 });
+    sb.injectFault({ match: "GET /instances", kind: "respond", status: 503 });
+    expect((await request("GET", "/instances")).status).toBe(500);
+    expect((await request("GET", "/instances")).status).toBe(503);
+  });
+
+  test("clearFaults drops all pending faults", async () => {
+    sb.injectFault({ match: "GET /instances", kind: "respond", status: 500, times: 5 });
+    sb.clearFaults();
+    expect((await request("GET", "/instances")).status).toBe(200);
+  });
+
+  test("malformed faults are refused with a reason", () => {
+    expect(() => sb.injectFault({ match: "instances", kind: "respond", status: 500 })).toThrow(
+      /must start with/,
+    );
+    expect(() => sb.injectFault({ match: "FETCH /instances", kind: "respond", status: 500 })).toThrow(
+      /method/,
+    );
+    expect(() => sb.injectFault({ match: "/instances", kind: "respond", status: 42 })).toThrow(/status/);
+    expect(() => sb.injectFault({ match: "/instances", kind: "reset", times: 0 })).toThrow(/times/);
+    expect(() => parseFault({ match: "/instances", kind: "explode" })).toThrow(/kind/);
+    expect(() => parseFault({ match: "/instances", kind: "act-then-delay" })).toThrow(/delayMs/);
+  });
+
+  test("the queue unit: pending shows what is left", () => {
+    const queue = new FaultQueue();
+    queue.add({ match: "/instances", kind: "reset", times: 2 });
+    expect(queue.take("GET", "/api/v1/instances/1")).toBeUndefined();
+    expect(queue.take("GET", "/api/v1/instances")?.kind).toBe("reset");
+    expect(queue.pending()).toEqual([{ match: "/instances", kind: "reset", times: 1 }]);
+  });
+});
+
+describe("timing and connection faults", () => {
+  test("act-then-delay: the server acts, then the client times out before the answer", async () => {
+    sb.injectFault({ match: "POST /instances", kind: "act-then-delay", delayMs: 1000 });
+    await expect(request("POST", "/instances", { signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    expect(sb.instances()).toHaveLength(1);
+    expect(sb.requests().at(-1)).toMatchObject({ method: "POST", status: 200, fault: "act-then-delay" });
+  });
+
+  test("act-then-delay: a patient client gets the real answer late", async () => {
+    sb.injectFault({ match: "GET /instances", kind: "act-then-delay", delayMs: 150 });
+    const started = Date.now();
+    const res = await request("GET", "/instances");
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  test("delay-then-act: the client times out first, the server acts afterwards", async () => {
+    sb.injectFault({ match: "POST /instances", kind: "delay-then-act", delayMs: 300 });
+    await expect(request("POST", "/instances", { signal: AbortSignal.timeout(80) })).rejects.toThrow();
+    expect(sb.instances()).toHaveLength(0);
+    await waitFor(() => sb.instances().length === 1);
+  });
+
+  test("reset before acting: a network error and nothing done", async () => {
+    sb.injectFault({ match: "POST /instances", kind: "reset" });
+    await expect(request("POST", "/instances")).rejects.toThrow(/fetch failed/);
+    expect(sb.instances()).toHaveLength(0);
+    expect(sb.requests().at(-1)).toMatchObject({ status: null, tokenName: null, fault: "reset" });
+  });
+
+  test("reset after acting: a network error, but the instance exists", async () => {
+    sb.injectFault({ match: "POST /instances", kind: "reset", resetAfterActing: true });
+    await expect(request("POST", "/instances")).rejects.toThrow(/fetch failed/);
+    expect(sb.instances()).toHaveLength(1);
+    expect(sb.requests().at(-1)).toMatchObject({
+      status: null,
+      tokenName: expect.any(String),
+      fault: "reset",
+    });
+    // The server is fine afterwards.
+    expect((await request("GET", "/instances")).status).toBe(200);
+  });
+
+  test("close() does not wait for an injected delay", async () => {
+    const own = await startSandbox();
+    const t = own.createToken();
+    own.injectFault({ match: "GET /instances", kind: "act-then-delay", delayMs: 20_000 });
+    const pending = fetch(`${own.baseUrl}/instances`, {
+      headers: { Accept: "application/json", Authorization: `Bearer ${t}` },
+    }).catch((error: unknown) => error);
+    await waitFor(() => own.requests().length === 1);
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    // A network error (checked by text: errors from fetch belong to another realm under jest).
+    expect(String(await pending)).toMatch(/fetch failed/);
+  });
+});
