@@ -2,7 +2,7 @@
 // is ESM-only, and jest's own CommonJS loader cannot `require()` it even though Node 20.19+ can.
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/tests/support/node-environment.cjs",
   roots: ["<rootDir>/provider", "<rootDir>/sandbox", "<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   extensionsToTreatAsEsm: [".ts"],

@@ -178,5 +178,6 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "string") return `the string '${value}'`;
-  return `a ${typeof value} (${JSON.stringify(value)})`;
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} (${JSON.stringify(value)})`;
 }

@@ -1,5 +1,4 @@
 import * as nodeModule from "node:module";
-import * as nodePath from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Lifecycle from "./lifecycle";
 
@@ -21,14 +20,14 @@ const LIFECYCLE_MODULE = "pulumi-waapi/internal/instance-lifecycle";
  */
 export class WaapiInstanceProvider implements pulumi.dynamic.ResourceProvider {
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    return loadLifecycle().configure(this, request);
+    return lifecycle().configure(this, request);
   }
 
   async check(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    return loadLifecycle().check(olds, news);
+    return lifecycle().check(olds, news);
   }
 
   async diff(
@@ -36,15 +35,15 @@ export class WaapiInstanceProvider implements pulumi.dynamic.ResourceProvider {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.DiffResult> {
-    return loadLifecycle().diff(id, olds, news);
+    return lifecycle().diff(id, olds, news);
   }
 
   async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-    return loadLifecycle().create(this, inputs);
+    return lifecycle().create(this, inputs);
   }
 
   async read(id: string): Promise<pulumi.dynamic.ReadResult> {
-    return loadLifecycle().read(this, id);
+    return lifecycle().read(this, id);
   }
 
   async update(
@@ -52,15 +51,15 @@ export class WaapiInstanceProvider implements pulumi.dynamic.ResourceProvider {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.UpdateResult> {
-    return loadLifecycle().update(this, id, olds, news);
+    return lifecycle().update(this, id, olds, news);
   }
 
   async delete(id: string): Promise<void> {
-    return loadLifecycle().remove(this, id);
+    return lifecycle().remove(this, id);
   }
 }
 
-function loadLifecycle(): typeof Lifecycle {
-  const requireFromProgram = nodeModule.createRequire(nodePath.join(process.cwd(), "package.json"));
-  return requireFromProgram(LIFECYCLE_MODULE) as typeof Lifecycle;
+/** Loads the implementation (Node caches it after the first call). Kept short: it is serialized. */
+function lifecycle(): typeof Lifecycle {
+  return nodeModule.createRequire(`${process.cwd()}/package.json`)(LIFECYCLE_MODULE) as typeof Lifecycle;
 }

@@ -1,0 +1,390 @@
+/**
+ * WaapiInstanceProvider driven directly, as the dynamic-provider host drives it, against the WAAPI
+ * sandbox over real HTTP: every lifecycle path and every error class.
+ */
+import { startSandbox, type Sandbox } from "../../sandbox";
+import type { Permission } from "../../provider/waapi-api";
+import {
+  configuredProvider,
+  everythingShown,
+  loadBuiltPackage,
+  thrownBy,
+  type Provider,
+} from "../support/provider";
+
+const { WaapiInstanceProvider } = loadBuiltPackage();
+
+let sandbox: Sandbox;
+let token: string;
+/** Every token the tests made, and every result and error they saw: searched for tokens at the end. */
+const tokens: string[] = [];
+const seen: unknown[] = [];
+
+function newToken(permissions?: readonly Permission[], on: Sandbox = sandbox): string {
+  const value = on.createToken(permissions);
+  tokens.push(value);
+  return value;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  sandbox.reset();
+  token = newToken();
+});
+
+async function provider(settings: { apiToken?: string; baseUrl?: string } = {}): Promise<Provider> {
+  return configuredProvider(new WaapiInstanceProvider(), {
+    apiToken: token,
+    baseUrl: sandbox.baseUrl,
+    ...settings,
+  });
+}
+
+/** check, then create with the checked inputs, as the engine does. */
+async function createChecked(p: Provider, news: Record<string, unknown>) {
+  const checked = await p.check({}, news);
+  expect(checked.failures ?? []).toEqual([]);
+  const created = await p.create(checked.inputs);
+  seen.push(created);
+  return { inputs: checked.inputs as Record<string, unknown>, ...created };
+}
+
+const declared = {
+  name: " Support line ",
+  webhookUrl: "https://hooks.example.com/waapi/support",
+  webhookEvents: ["ready", "message", "message"],
+};
+
+describe("create", () => {
+  it("POSTs without a body, then PUTs the settings, and records the live instance", async () => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, declared);
+
+    const [post, put] = sandbox.requests();
+    expect(post).toMatchObject({ method: "POST", path: "/api/v1/instances", body: null, status: 200 });
+    expect(put).toMatchObject({
+      method: "PUT",
+      path: `/api/v1/instances/${id}`,
+      body: { name: "Support line", webhook: { url: declared.webhookUrl, events: ["message", "ready"] } },
+      status: 200,
+    });
+    expect(sandbox.requests()).toHaveLength(2);
+    expect(outs).toEqual({
+      instanceId: Number(id),
+      name: "Support line",
+      owner: expect.stringContaining("@"),
+      webhookUrl: declared.webhookUrl,
+      webhookEvents: ["message", "ready"],
+      isTrial: false,
+    });
+    expect(sandbox.instances()).toEqual([
+      expect.objectContaining({
+        id: Number(id),
+        name: "Support line",
+        webhook_url: declared.webhookUrl,
+        webhook_events: ["message", "ready"],
+      }),
+    ]);
+  });
+
+  it("keeps a paid instance whose PUT failed: the error carries its id and properties", async () => {
+    const p = await provider();
+    sandbox.injectFault({ kind: "respond", match: "PUT /instances/:id", status: 500 });
+    const checked = await p.check({}, { ...declared, __provider: "serialized-provider" });
+
+    const error = await thrownBy(() => p.create(checked.inputs));
+    seen.push(error);
+    const [instance] = sandbox.instances();
+    expect(sandbox.instances()).toHaveLength(1);
+    expect(error["id"]).toBe(String(instance?.id));
+    expect(error["properties"]).toMatchObject({
+      instanceId: instance?.id,
+      __provider: "serialized-provider",
+    });
+    expect(error["reasons"]).toEqual([expect.stringContaining("PUT /instances")]);
+    expect(error.message).toContain(`instance ${instance?.id} was created`);
+    expect(error.message).toContain("run `pulumi up` again");
+
+    // The next `up` diffs the recorded properties against the program and updates in place.
+    const recorded = error["properties"] as Record<string, unknown>;
+    expect((await p.diff(String(instance?.id), recorded, checked.inputs)).changes).toBe(true);
+    await p.update(String(instance?.id), recorded, checked.inputs);
+    expect(sandbox.instances()).toEqual([
+      expect.objectContaining({
+        id: instance?.id,
+        name: "Support line",
+        webhook_events: ["message", "ready"],
+      }),
+    ]);
+    expect(sandbox.requests().filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it("does not retry a POST that timed out after the server acted, and says so", async () => {
+    const p = await configuredProvider(new WaapiInstanceProvider(), {
+      apiToken: token,
+      baseUrl: sandbox.baseUrl,
+    });
+    // The server creates the instance but answers after the client has given up (30 s by default is
+    // too slow for a test, so the connection is reset instead: the outcome is just as unknown).
+    sandbox.injectFault({ kind: "reset", match: "POST /instances", resetAfterActing: true });
+    const error = await thrownBy(() => p.create({ name: "x" }));
+    seen.push(error);
+    expect(sandbox.requests().filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(error.message).toMatch(/may have created an instance/i);
+    expect(error.message).toMatch(/not retried/i);
+  });
+
+  it("waits for configure when a call arrives while it is still running", async () => {
+    const p = new WaapiInstanceProvider() as Provider;
+    const config = { "waapi:apiToken": token, "waapi:baseUrl": sandbox.baseUrl } as Record<string, string>;
+    const configuring = p.configure({
+      config: { get: (k: string) => config[k], require: (k: string) => config[k] ?? "" },
+    });
+    const created = await p.create({ name: "Early" });
+    await configuring;
+    expect(sandbox.instances()).toEqual([expect.objectContaining({ id: Number(created.id), name: "Early" })]);
+  });
+});
+
+describe("read", () => {
+  it("returns the live values as outputs and as inputs, so refresh shows drift and leaves no diff", async () => {
+    const p = await provider();
+    const { id, inputs } = await createChecked(p, declared);
+    sandbox.changeInstance(Number(id), {
+      name: "Renamed by hand",
+      webhook_url: "https://elsewhere.example.com/hook",
+      webhook_events: ["call", "message"],
+    });
+
+    const result = await p.read(id, {});
+    seen.push(result);
+    expect(result.id).toBe(id);
+    expect(result.props).toMatchObject({
+      name: "Renamed by hand",
+      webhookUrl: "https://elsewhere.example.com/hook",
+      webhookEvents: ["call", "message"],
+    });
+    expect(result.inputs).toEqual({
+      name: "Renamed by hand",
+      webhookUrl: "https://elsewhere.example.com/hook",
+      webhookEvents: ["call", "message"],
+    });
+    // The program still declares the old settings: the next preview shows an update (never a replace).
+    const diff = await p.diff(id, result.props, inputs);
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    // And the refreshed inputs, checked again, diff clean against the refreshed outputs.
+    const rechecked = await p.check({}, result.inputs ?? {});
+    expect((await p.diff(id, result.props, rechecked.inputs)).changes).toBe(false);
+  });
+
+  it("accepts the {instance: …} answer as well as the documented {instances: […]}", async () => {
+    const other = await startSandbox({ retrieveShape: "instance" });
+    try {
+      const otherToken = newToken(undefined, other);
+      const p = await provider({ apiToken: otherToken, baseUrl: other.baseUrl });
+      const { id } = await createChecked(p, { name: "Shape" });
+      expect((await p.read(id, {})).props).toMatchObject({ instanceId: Number(id), name: "Shape" });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("returns an empty result for an instance deleted out of band, so refresh drops it", async () => {
+    const p = await provider();
+    const { id } = await createChecked(p, { name: "Doomed" });
+    sandbox.deleteInstanceOutOfBand(Number(id));
+    expect(await p.read(id, {})).toEqual({});
+  });
+});
+
+describe("update", () => {
+  it("changes everything in one PUT, clearing an undeclared webhook with url null and events []", async () => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, declared);
+    sandbox.clearRequests();
+
+    const news = (await p.check(outs, { name: "Support line (EU)" })).inputs;
+    const diff = await p.diff(id, outs, news);
+    expect(diff).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const updated = await p.update(id, outs, news);
+    seen.push(updated);
+
+    expect(sandbox.requests()).toEqual([
+      expect.objectContaining({
+        method: "PUT",
+        path: `/api/v1/instances/${id}`,
+        body: { name: "Support line (EU)", webhook: { url: null, events: [] } },
+      }),
+    ]);
+    expect(updated.outs).toEqual({
+      instanceId: Number(id),
+      name: "Support line (EU)",
+      owner: outs.owner,
+      webhookEvents: [],
+      isTrial: false,
+    });
+    expect(sandbox.instances()[0]).toMatchObject({ webhook_url: null, webhook_events: [] });
+  });
+});
+
+describe("delete", () => {
+  it("deletes the instance", async () => {
+    const p = await provider();
+    const { id } = await createChecked(p, { name: "Short-lived" });
+    await p.delete(id, {});
+    expect(sandbox.instances()).toEqual([]);
+    expect(sandbox.requests().at(-1)).toMatchObject({ method: "DELETE", status: 204 });
+  });
+
+  it("counts an instance that is already gone as deleted", async () => {
+    const p = await provider();
+    const { id } = await createChecked(p, { name: "Gone" });
+    sandbox.deleteInstanceOutOfBand(Number(id));
+    await expect(p.delete(id, {})).resolves.toBeUndefined();
+    expect(sandbox.requests().at(-1)).toMatchObject({ method: "DELETE", status: 404 });
+  });
+});
+
+describe("errors a person can act on", () => {
+  it("without a token: check and diff still work, API calls say how to set one", async () => {
+    const p = await configuredProvider(new WaapiInstanceProvider(), { baseUrl: sandbox.baseUrl });
+    const saved = process.env["WAAPI_API_TOKEN"];
+    delete process.env["WAAPI_API_TOKEN"];
+    try {
+      expect((await p.check({}, { name: "x" })).failures).toBeUndefined();
+      expect((await p.diff("1", { name: "x" }, { name: "y" })).changes).toBe(true);
+      const error = await thrownBy(() => p.create({ name: "x" }));
+      expect(error.message).toContain("pulumi config set --secret waapi:apiToken");
+      expect(error.message).toContain("WAAPI_API_TOKEN");
+      expect(sandbox.requests()).toEqual([]);
+    } finally {
+      if (saved !== undefined) process.env["WAAPI_API_TOKEN"] = saved;
+    }
+  });
+
+  it("401: the token is invalid or was deleted", async () => {
+    const p = await provider({ apiToken: "1|not-a-real-token" });
+    const error = await thrownBy(() => p.create({ name: "x" }));
+    seen.push(error);
+    expect(error.message).toMatch(/invalid or has been deleted/);
+    expect(error["statusCode"]).toBe(401);
+  });
+
+  it.each<[string, Permission, (p: Provider, id: string) => Promise<unknown>]>([
+    ["create", "create", (p) => p.create({ name: "x" })],
+    ["read", "read", (p, id) => p.read(id, {})],
+    ["update", "update", (p, id) => p.update(id, {}, { name: "y" })],
+    ["delete", "delete", (p, id) => p.delete(id, {})],
+  ])(
+    "403 on %s names the missing '%s' permission and the server's message",
+    async (_op, permission, call) => {
+      const [instance] = [await (await provider()).create({ name: "existing" })];
+      const others = (["create", "read", "update", "delete"] as const).filter((perm) => perm !== permission);
+      const p = await provider({ apiToken: newToken(others) });
+      const error = await thrownBy(() => call(p, instance.id));
+      seen.push(error);
+      expect(error["statusCode"]).toBe(403);
+      expect(error["permission"]).toBe(permission);
+      expect(error.message).toContain(`'${permission}'`);
+      expect(error.message).toContain(String(error["serverMessage"]));
+    },
+  );
+
+  it("403 at the account's instance limit carries the server's message, and nothing is recorded", async () => {
+    const limited = await startSandbox({ instanceLimit: 1 });
+    try {
+      const p = await provider({ apiToken: newToken(undefined, limited), baseUrl: limited.baseUrl });
+      await p.create({ name: "first" });
+      const error = await thrownBy(() => p.create({ name: "second" }));
+      seen.push(error);
+      expect(error["statusCode"]).toBe(403);
+      expect(error.message).toMatch(/limit/i);
+      expect(error["id"]).toBeUndefined();
+      expect(limited.instances()).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("404 on update names the instance", async () => {
+    const p = await provider();
+    const error = await thrownBy(() => p.update("987654", {}, { name: "y" }));
+    seen.push(error);
+    expect(error["statusCode"]).toBe(404);
+    expect(error.message).toContain("987654");
+  });
+
+  it("422 lists the server's field errors", async () => {
+    const p = await provider();
+    const { id } = await createChecked(p, { name: "x" });
+    const errors = { "webhook.url": ["The webhook.url field must be a valid URL."] };
+    sandbox.injectFault({
+      kind: "respond",
+      match: "PUT /instances/:id",
+      status: 422,
+      body: { message: "The webhook.url field must be a valid URL.", errors },
+    });
+    const error = await thrownBy(() => p.update(id, {}, { name: "y", webhookUrl: "https://x.example" }));
+    seen.push(error);
+    expect(error["statusCode"]).toBe(422);
+    expect(error["fieldErrors"]).toEqual(errors);
+    expect(error.message).toContain("webhook.url");
+  });
+
+  it("5xx: retried, then reported with the server's message and what was tried", async () => {
+    const p = await provider();
+    const { id } = await createChecked(p, { name: "x" });
+    sandbox.injectFault({ kind: "respond", match: "GET /instances/:id", status: 503, times: 2 });
+    expect((await p.read(id, {})).id).toBe(id); // two 503s, then success
+
+    sandbox.injectFault({ kind: "respond", match: "GET /instances/:id", status: 502, times: 100 });
+    const error = await thrownBy(() => p.read(id, {}));
+    seen.push(error);
+    expect(error["statusCode"]).toBe(502);
+    expect(error["attempts"]).toBe(5);
+    expect(error.message).toContain(`GET /instances/${id}`);
+    expect(error.message).toContain("5 attempts");
+    sandbox.clearFaults();
+  }, 60_000);
+
+  it("429: honours Retry-After and then succeeds", async () => {
+    const p = await provider();
+    sandbox.injectFault({
+      kind: "respond",
+      match: "POST /instances",
+      status: 429,
+      headers: { "Retry-After": "1" },
+    });
+    const started = Date.now();
+    const { id } = await createChecked(p, { name: "Patient" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(sandbox.instances()).toEqual([expect.objectContaining({ id: Number(id) })]);
+    expect(
+      sandbox
+        .requests()
+        .filter((r) => r.method === "POST")
+        .map((r) => r.status),
+    ).toEqual([429, 200]);
+  });
+});
+
+describe("the API token", () => {
+  it("appears in no result, error, output or provider object the tests saw", async () => {
+    expect(seen.length).toBeGreaterThan(10);
+    const everything = seen.map(everythingShown).join("\n");
+    expect(tokens.length).toBeGreaterThan(10);
+    for (const value of tokens) expect(everything).not.toContain(value);
+  });
+
+  it("is not kept on the provider object, which Pulumi serializes into the state", async () => {
+    const p = await provider();
+    await p.create({ name: "x" });
+    expect(everythingShown(p)).not.toContain(token);
+    expect(Object.keys(p)).toEqual([]);
+  });
+});
