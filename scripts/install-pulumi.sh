@@ -1,75 +1,107 @@
 #!/usr/bin/env bash
-# Makes a Pulumi CLI available for `make demo` and the end-to-end tests, and prints the directory
-# to put first on PATH.
+# Makes the Pulumi CLI available for `make demo` and the end-to-end tests, and prints the directory to
+# put first on PATH. That directory holds `pulumi`, `pulumi-language-nodejs` and
+# `pulumi-resource-pulumi-nodejs` side by side, which is how the engine expects bundled plugins
+# (anything else makes it warn "using … from $PATH" on every run).
 #
 # Order of preference:
-#   1. a `pulumi` already on PATH (a developer's own install) — used as is;
-#   2. a cached build from an earlier run (outside the repo, so a fresh clone starts at once);
-#   3. a build from the Go modules at the version of the installed @pulumi/pulumi SDK. This machine
-#      kind reaches the Go module proxy but not get.pulumi.com, so the official installer cannot run.
-#      The CLI's own go.mod carries `replace` directives that `go install pkg@version` refuses, so we
-#      build from a throw-away module that requires the CLI packages (as Pulumi's own repos do with
-#      a tools.go of blank imports).
-# `pulumi-resource-pulumi-nodejs` (the dynamic-provider plugin) ships inside @pulumi/pulumi's
-# node_modules/.bin; the caller adds that directory to PATH too.
+#   1. a `pulumi` already on PATH with the Node.js language host beside it (a developer's own
+#      install, or the official installer's) — used as is;
+#   2. a build cached by an earlier run, outside the repo, so later runs and fresh clones start at once;
+#   3. a build from Go modules. This machine kind reaches the Go module proxy but not get.pulumi.com.
+#      The CLI's go.mod has `replace` directives that `go install pkg@version` refuses, so we build
+#      from a throw-away module that requires the CLI package, as Pulumi's own repos do.
+#
+# Versions: the CLI at the version of the installed @pulumi/pulumi SDK when the proxy serves it,
+# otherwise PULUMI_CLI_FALLBACK_VERSION (newer CLIs run older SDKs' programs). The Node.js language
+# host has been its own Go module since v3.69, and the proxy reachable here serves none of its
+# versions; up to v3.68.0 it was a package of github.com/pulumi/pulumi/sdk/v3, which is served, so
+# that is the fallback. The end-to-end tests (`make test`) exercise exactly this combination.
 set -euo pipefail
+
+PULUMI_CLI_FALLBACK_VERSION=3.274.1
+LANGUAGE_HOST_FALLBACK_SDK_VERSION=3.68.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 log() { echo "install-pulumi: $*" >&2; }
 
-if [ -z "${WAAPI_FORCE_PULUMI_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1 \
-   && command -v pulumi-language-nodejs >/dev/null 2>&1; then
-  dirname "$(command -v pulumi)"
-  exit 0
+if [ -z "${WAAPI_FORCE_PULUMI_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
+  existing=$(dirname "$(command -v pulumi)")
+  if [ -x "$existing/pulumi-language-nodejs" ]; then
+    echo "$existing"
+    exit 0
+  fi
 fi
 
-sdk_pkg="$root/node_modules/@pulumi/pulumi/package.json"
-if [ ! -f "$sdk_pkg" ]; then
+dynamic_provider_plugin="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+if [ ! -f "$dynamic_provider_plugin" ]; then
   log "node_modules/@pulumi/pulumi is missing: run 'npm ci' first"
   exit 1
 fi
-version=$(node -p "require('$sdk_pkg').version")
-cache="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}/pulumi-v$version"
-bin="$cache/bin"
+sdk_version=$(node -p "require('$root/node_modules/@pulumi/pulumi/package.json').version")
+cache_root="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}"
 
-if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ]; then
-  echo "$bin"
-  exit 0
+served() { # served MODULE VERSION: does the module proxy serve this version's source?
+  (cd "$1" && GOFLAGS=-mod=mod go mod download "$2@v$3" >/dev/null 2>&1)
+}
+
+new_build_module() { # new_build_module DIR: an empty throw-away Go module
+  rm -rf "$1" && mkdir -p "$1"
+  printf 'module pulumi-waapi/build\n\ngo 1.24\n' >"$1/go.mod"
+}
+
+# Reuse a finished build for this SDK version, whichever CLI version it settled on.
+for candidate in "$cache_root"/sdk-"$sdk_version"-*/bin; do
+  if [ -x "$candidate/pulumi" ] && [ -x "$candidate/pulumi-language-nodejs" ]; then
+    cp "$dynamic_provider_plugin" "$candidate/"
+    echo "$candidate"
+    exit 0
+  fi
+done
+
+command -v go >/dev/null 2>&1 || {
+  log "no pulumi on PATH, and no Go toolchain to build one: install the Pulumi CLI (https://www.pulumi.com/docs/install/)"
+  exit 1
+}
+mkdir -p "$cache_root"
+probe="$cache_root/probe"
+new_build_module "$probe"
+
+cli_version=$sdk_version
+if ! served "$probe" github.com/pulumi/pulumi/pkg/v3 "$cli_version"; then
+  log "the Go module proxy does not serve pkg/v3@v$cli_version; using v$PULUMI_CLI_FALLBACK_VERSION"
+  cli_version=$PULUMI_CLI_FALLBACK_VERSION
+fi
+host_module=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+host_package=$host_module
+host_version=$cli_version
+if ! served "$probe" "$host_module" "$host_version"; then
+  log "the Go module proxy does not serve $host_module; using the language host of sdk/v3@v$LANGUAGE_HOST_FALLBACK_SDK_VERSION"
+  host_module=github.com/pulumi/pulumi/sdk/v3
+  host_package=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+  host_version=$LANGUAGE_HOST_FALLBACK_SDK_VERSION
 fi
 
-command -v go >/dev/null 2>&1 || { log "no pulumi on PATH and no Go toolchain to build one"; exit 1; }
-log "building the Pulumi CLI v$version from Go modules into $cache (first run only; takes several minutes)"
-work="$cache/build"
-rm -rf "$work"
-mkdir -p "$work" "$bin"
-cat >"$work/go.mod" <<GOMOD
-module pulumi-waapi/pulumi-cli
+target="$cache_root/sdk-$sdk_version-cli-$cli_version"
+log "building pulumi v$cli_version and pulumi-language-nodejs v$host_version into $target (first run only; a few minutes)"
+staging="$target/bin.partial"
+rm -rf "$staging" && mkdir -p "$staging"
 
-go 1.24
-GOMOD
-cat >"$work/tools.go" <<'GOSRC'
-//go:build tools
-
-package tools
-
-import (
-	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-)
-GOSRC
-(
-  cd "$work"
-  export GOFLAGS="${GOFLAGS:-} -mod=mod"
-  go get "github.com/pulumi/pulumi/pkg/v3@v$version" \
-         "github.com/pulumi/pulumi/sdk/v3@v$version" \
-         "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@v$version" >&2
-  ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version"
-  GOBIN="$bin.tmp" go install -tags tools -ldflags "$ldflags" \
-    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
-)
-# Move into place only when both binaries exist, so an interrupted build is never mistaken for a cache hit.
-mv "$bin.tmp/pulumi" "$bin.tmp/pulumi-language-nodejs" "$bin/"
-rmdir "$bin.tmp"
-log "built $("$bin/pulumi" version)"
-echo "$bin"
+build() { # build DIR MODULE VERSION PACKAGE
+  new_build_module "$1"
+  (
+    cd "$1"
+    export GOFLAGS="${GOFLAGS:-} -mod=mod"
+    go get "$2@v$3" >&2
+    GOBIN="$staging" go install -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$3" "$4" >&2
+  )
+}
+build "$target/build-cli" github.com/pulumi/pulumi/pkg/v3 "$cli_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+build "$target/build-language-host" "$host_module" "$host_version" "$host_package"
+cp "$dynamic_provider_plugin" "$staging/"
+# Publish only a complete build, so an interrupted one is never mistaken for a cache hit.
+rm -rf "$target/bin" "$target/build-cli" "$target/build-language-host" "$probe"
+mv "$staging" "$target/bin"
+log "built $("$target/bin/pulumi" version)"
+echo "$target/bin"

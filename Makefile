@@ -1,0 +1,39 @@
+# The README's two commands: `make demo` and `make test`. Each installs what it needs itself.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# npm ci again whenever the lock file changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: help install build pulumi lint test test-unit demo sandbox clean
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+install: node_modules/.package-lock.json ## install the npm dependencies
+
+build: install ## compile provider/ and sandbox/ into dist/
+	npm run build
+
+pulumi: install ## print the directory of a Pulumi CLI (built from Go modules on first use, then cached)
+	@scripts/install-pulumi.sh
+
+lint: build ## type-check, ESLint, Prettier
+	npm run typecheck
+	npm run lint
+
+test: lint ## everything: unit, contract, integration (sandbox over HTTP) and end-to-end (real Pulumi CLI) tests
+	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" npm test
+
+test-unit: build ## the tests that need no Pulumi CLI
+	npm test -- --testPathIgnorePatterns tests/e2e
+
+demo: build ## deploy the root Pulumi.yaml program against a local WAAPI sandbox
+	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" scripts/demo.sh
+
+sandbox: build ## run the WAAPI sandbox in the foreground on :8787, with the demo's data
+	node dist/sandbox/cli.js --port 8787 --data .sandbox/sandbox.json --token "$${WAAPI_SANDBOX_TOKEN:-sandbox-demo-token}"
+
+clean: ## remove build output, local state and sandbox data (not the cached Pulumi CLI)
+	rm -rf dist .pulumi-state .sandbox coverage
