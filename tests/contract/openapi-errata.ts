@@ -1,0 +1,303 @@
+/**
+ * Errata for the published WAAPI OpenAPI contract ("WaAPI API" v1.6.0, shared/waapi-openapi.json).
+ *
+ * The contract's response schemas for the instance endpoints contain defects that make every honest
+ * response fail validation. Rather than loosening the validator (or skipping keywords), each defect is
+ * listed here with the exact text the contract publishes, what the contract test applies instead, and
+ * why. The test checks that every `published` value still matches the contract: when waapi.app fixes
+ * one, that test fails and the erratum should be dropped.
+ *
+ * Separately, `TIGHTENINGS` add what the API documentation guarantees but the contract leaves out
+ * (required keys, no unknown keys, formats). They only add keywords; a test checks they never
+ * override anything the contract says.
+ */
+import { INSTANCE_STATUSES, WEBHOOK_EVENTS } from "../../provider/waapi-api";
+
+export interface Erratum {
+  /** JSON pointer (RFC 6901) into the contract document. */
+  pointer: string;
+  /** The schema the contract publishes at `pointer`, exactly. */
+  published: unknown;
+  /** The schema the contract test validates with instead. */
+  applied: unknown;
+  why: string;
+}
+
+export interface Tightening {
+  /** JSON pointer to a schema object in the contract. */
+  pointer: string;
+  /** Keywords added to that schema; none of them may already be present. */
+  add: Record<string, unknown>;
+  why: string;
+}
+
+/** A JSON pointer from path segments (escaping "~" and "/"). */
+export function pointer(...segments: string[]): string {
+  return segments.map((s) => `/${s.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+}
+
+const response200 = (path: string, method: string): string =>
+  pointer("paths", path, method, "responses", "200", "content", "application/json", "schema");
+
+/** The five response schemas the sandbox's answers are validated against. */
+export const RESPONSES = {
+  list: response200("/instances", "get"),
+  create: response200("/instances", "post"),
+  retrieve: response200("/instances/{id}", "get"),
+  update: response200("/instances/{id}", "put"),
+  clientStatus: response200("/instances/{id}/client/status", "get"),
+} as const;
+
+export type ResponseName = keyof typeof RESPONSES;
+
+/** Where the contract spells out an Instance (it has no shared component; each copy is identical). */
+const INSTANCE_SCHEMAS = [
+  `${RESPONSES.list}/properties/instances/items`,
+  `${RESPONSES.create}/properties/instance`,
+  `${RESPONSES.retrieve}/properties/instances/items`,
+];
+
+/** The `data` (update) and `clientStatus` objects, which share one shape. */
+const STATE_SCHEMAS = [
+  `${RESPONSES.update}/properties/data`,
+  `${RESPONSES.clientStatus}/properties/clientStatus`,
+];
+
+const WEBHOOK_URL_EXAMPLE = "https://my.url.com/webhook/handler";
+const EVENTS_EXAMPLE = ["message", "qr"];
+
+/** A string enum that wrongly carries `items` (a keyword for arrays). */
+function stringEnumWithItems(example: string, values: readonly string[]): Erratum["published"] {
+  return { type: "string", items: { type: "string", example }, enum: [...values] };
+}
+
+export const ERRATA: readonly Erratum[] = [
+  ...INSTANCE_SCHEMAS.flatMap((instance): Erratum[] => [
+    {
+      pointer: `${instance}/properties/webhook_events`,
+      published: {
+        type: "array",
+        example: EVENTS_EXAMPLE,
+        items: { type: "string", example: "message" },
+        enum: [...WEBHOOK_EVENTS],
+      },
+      applied: {
+        type: "array",
+        example: EVENTS_EXAMPLE,
+        items: { type: "string", example: "message", enum: [...WEBHOOK_EVENTS] },
+      },
+      why:
+        "`enum` sits on the array instead of on `items`: an array can never equal one of the event " +
+        "strings, so no instance validates. The enum belongs to the items (the API doc: the only " +
+        "accepted event values).",
+    },
+    {
+      pointer: `${instance}/properties/webhook_url`,
+      published: { type: "string", example: WEBHOOK_URL_EXAMPLE },
+      applied: { type: ["string", "null"], example: WEBHOOK_URL_EXAMPLE },
+      why:
+        'Not nullable, yet the API doc types it `string|null`, `"url": null` resets it, and a new ' +
+        "instance has no webhook.",
+    },
+  ]),
+  ...STATE_SCHEMAS.flatMap((state): Erratum[] => [
+    {
+      pointer: `${state}/properties/instanceEvents`,
+      published: {
+        type: "array",
+        items: {
+          type: "array",
+          example: EVENTS_EXAMPLE,
+          items: { type: "string", example: "message" },
+          enum: [...WEBHOOK_EVENTS],
+        },
+      },
+      applied: {
+        type: "array",
+        example: EVENTS_EXAMPLE,
+        items: { type: "string", example: "message", enum: [...WEBHOOK_EVENTS] },
+      },
+      why:
+        "Typed as an array of arrays, and the inner array carries the enum (unsatisfiable). The event " +
+        "list is a flat array of event names, like `webhook_events` (API doc: instanceEvents: string[]).",
+    },
+    {
+      pointer: `${state}/properties/instanceWebhook`,
+      published: { type: "string", example: WEBHOOK_URL_EXAMPLE },
+      applied: { type: ["string", "null"], example: WEBHOOK_URL_EXAMPLE },
+      why: "Not nullable, yet it reports `webhook_url`, which is null until set and after a reset.",
+    },
+    {
+      pointer: `${state}/properties/status`,
+      published: stringEnumWithItems("success", ["success", "error"]),
+      applied: { type: "string", enum: ["success", "error"] },
+      why:
+        "`items` on a string schema is inert, but Ajv's strict mode (kept on to catch real mistakes) " +
+        "refuses keywords that cannot apply to the type. Dropping it changes no verdict.",
+    },
+    {
+      pointer: `${state}/properties/instanceStatus`,
+      published: stringEnumWithItems("booting", INSTANCE_STATUSES),
+      applied: { type: "string", enum: [...INSTANCE_STATUSES] },
+      why: "As for `status`: an inert `items` on a string, refused by strict mode.",
+    },
+  ]),
+  ...Object.values(RESPONSES).map((response): Erratum => ({
+    pointer: `${response}/properties/status`,
+    published: stringEnumWithItems("success", ["success", "error"]),
+    applied: { type: "string", enum: ["success", "error"] },
+    why: "An inert `items` on a string, refused by Ajv's strict mode; dropping it changes no verdict.",
+  })),
+];
+
+const INSTANCE_KEYS = ["id", "name", "owner", "webhook_url", "webhook_events", "is_trial"];
+const STATE_KEYS = ["status", "instanceId", "name", "instanceStatus", "instanceWebhook", "instanceEvents"];
+const NO_UNKNOWN_KEYS =
+  "The sandbox must not invent fields; a real client should still tolerate extra fields from waapi.app.";
+
+export const TIGHTENINGS: readonly Tightening[] = [
+  {
+    pointer: RESPONSES.list,
+    add: { required: ["instances", "status"], additionalProperties: false },
+    why: "API doc: list answers {instances, status}. " + NO_UNKNOWN_KEYS,
+  },
+  {
+    pointer: RESPONSES.create,
+    add: { required: ["instance", "status"], additionalProperties: false },
+    why: "API doc: create answers {instance, status}. " + NO_UNKNOWN_KEYS,
+  },
+  {
+    pointer: RESPONSES.retrieve,
+    add: { required: ["instances", "status"], additionalProperties: false },
+    why: "API doc: retrieve is documented as {instances: [Instance], status}. " + NO_UNKNOWN_KEYS,
+  },
+  {
+    pointer: `${RESPONSES.retrieve}/properties/instances`,
+    add: { minItems: 1, maxItems: 1 },
+    why: "Retrieving one instance by id answers exactly that instance.",
+  },
+  ...[RESPONSES.update, RESPONSES.clientStatus].map((response): Tightening => ({
+    pointer: response,
+    add: {
+      required: [response === RESPONSES.update ? "data" : "clientStatus", "links", "status"],
+      additionalProperties: false,
+    },
+    why:
+      "API doc: the update and client-status answers carry their object, links and status. " +
+      NO_UNKNOWN_KEYS,
+  })),
+  ...[RESPONSES.update, RESPONSES.clientStatus].flatMap((response): Tightening[] => [
+    {
+      pointer: `${response}/properties/links`,
+      add: { required: ["self"], additionalProperties: false },
+      why: "API doc: links.self is always present.",
+    },
+    {
+      pointer: `${response}/properties/links/properties/self`,
+      add: { format: "uri" },
+      why: "A link is an absolute URL.",
+    },
+  ]),
+  ...INSTANCE_SCHEMAS.flatMap((instance): Tightening[] => [
+    {
+      pointer: instance,
+      add: { required: INSTANCE_KEYS, additionalProperties: false },
+      why: "API doc: Instance = {id, name, owner, webhook_url, webhook_events, is_trial}. " + NO_UNKNOWN_KEYS,
+    },
+    { pointer: `${instance}/properties/id`, add: { minimum: 1 }, why: "Ids are positive 64-bit integers." },
+    {
+      pointer: `${instance}/properties/owner`,
+      add: { format: "email" },
+      why: "API doc: owner is an e-mail.",
+    },
+    {
+      pointer: `${instance}/properties/webhook_url`,
+      add: { format: "uri" },
+      why: "A webhook URL, when set, is absolute (formats apply to strings only, so null stays valid).",
+    },
+  ]),
+  ...STATE_SCHEMAS.flatMap((state): Tightening[] => [
+    {
+      pointer: state,
+      add: { required: STATE_KEYS, additionalProperties: false },
+      why:
+        "API doc: {status, instanceId, name, instanceStatus, instanceWebhook, instanceEvents}. The " +
+        "contract's optional `data` property stays allowed. " +
+        NO_UNKNOWN_KEYS,
+    },
+    {
+      pointer: `${state}/properties/instanceId`,
+      add: { pattern: "^[1-9][0-9]*$" },
+      why: "The contract types it string (API doc: instanceId is the id as a string): a decimal id.",
+    },
+  ]),
+];
+
+/**
+ * Oddities in the contract that the errata do not change, because they have no effect on validation
+ * or concern requests rather than responses. Recorded so nobody rediscovers them; each is checked
+ * against the contract like an erratum.
+ */
+export const NOTES: readonly { pointer: string; published: unknown; note: string }[] = [
+  ...STATE_SCHEMAS.map((state) => ({
+    pointer: `${state}/properties/instanceId`,
+    published: { type: "string", example: 1 },
+    note: "Typed string with an integer example. Examples are annotations; the type (string) is kept.",
+  })),
+  ...INSTANCE_SCHEMAS.map((instance) => ({
+    pointer: `${instance}/properties/is_trial`,
+    published: { type: "boolean", example: 0 },
+    note: "A boolean with the example 0 (PHP's false). Annotation only.",
+  })),
+  ...STATE_SCHEMAS.map((state) => ({
+    pointer: `${state}/properties/data`,
+    published: { type: "object", example: null },
+    note: "An undocumented optional `data` object whose example is null. Never sent by the sandbox.",
+  })),
+  {
+    pointer: pointer(
+      "paths",
+      "/instances/{id}",
+      "put",
+      "requestBody",
+      "content",
+      "application/json",
+      "schema",
+      "properties",
+      "webhook",
+      "properties",
+      "url",
+    ),
+    published: { type: "string", example: WEBHOOK_URL_EXAMPLE },
+    note:
+      "The request body's webhook.url is not nullable either, though the same request body's " +
+      "description says to send null to reset it. A client must not validate requests against this.",
+  },
+  {
+    pointer: pointer(
+      "paths",
+      "/instances/{id}",
+      "put",
+      "requestBody",
+      "content",
+      "application/json",
+      "schema",
+      "properties",
+      "webhook",
+      "properties",
+      "events",
+    ),
+    published: {
+      type: "array",
+      example: EVENTS_EXAMPLE,
+      items: { type: "string", example: "message" },
+      enum: [...WEBHOOK_EVENTS],
+    },
+    note: "The request body's webhook.events has the same enum-on-the-array defect as webhook_events.",
+  },
+  {
+    pointer: pointer("components", "securitySchemes", "bearerAuth"),
+    published: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+    note: "bearerFormat says JWT; WAAPI's API tokens are opaque (Sanctum-style) strings, not JWTs.",
+  },
+];
