@@ -508,6 +508,19 @@ describe("update", () => {
     });
   });
 
+  test("a body over Fastify's 1 MiB limit: 413 in Laravel's shape, and logged", async () => {
+    const res = await call(
+      sb,
+      token,
+      "PUT",
+      `/instances/${id}`,
+      JSON.stringify({ name: "x".repeat(1_100_000) }),
+    );
+    expect(res.status).toBe(413);
+    expect(res.json).toEqual({ message: "Payload Too Large" });
+    expect(sb.requests().at(-1)).toMatchObject({ method: "PUT", status: 413, body: null });
+  });
+
   test("a body without a JSON content type is not read, as in Laravel: a silent no-op", async () => {
     const res = await call(sb, token, "PUT", `/instances/${id}`, JSON.stringify({ name: "x" }), {
       "Content-Type": "text/plain",

@@ -119,6 +119,15 @@ function apiRoutes(ctx: ServerContext): FastifyPluginAsync {
       });
     }
     api.setNotFoundHandler((request, reply) => serve(ctx, undefined, request, reply));
+    // Errors Fastify raises before a handler runs (e.g. a body over 1 MiB) get Laravel's shape and a log entry.
+    api.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+      const status = typeof error.statusCode === "number" && error.statusCode >= 400 ? error.statusCode : 500;
+      if (status >= 500) request.log.error(error);
+      const result = errorResult(status, defaultMessage(status));
+      const at = new Date().toISOString();
+      ctx.log.record({ method: request.method, path: request.url, body: null, status, tokenName: null, at });
+      return send(reply, result);
+    });
   };
 }
 
