@@ -19,6 +19,8 @@ export interface InstanceInputs {
   webhookUrl?: string;
   /** A sorted set; absent means "no events". */
   webhookEvents?: WebhookEvent[];
+  /** Manage this existing instance instead of creating one (see WaapiInstanceArgs). */
+  adoptInstanceId?: number;
 }
 
 export interface CheckedInputs {
@@ -26,7 +28,7 @@ export interface CheckedInputs {
   failures: pulumi.dynamic.CheckFailure[];
 }
 
-const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
+const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents", "adoptInstanceId"] as const;
 
 /**
  * Validates and normalizes a WaapiInstance's inputs. Makes no API call. Returns one failure per bad
@@ -79,6 +81,22 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
     const checked = checkWebhookEvents(webhookEvents);
     if (typeof checked === "string") fail("webhookEvents", checked);
     else inputs["webhookEvents"] = checked;
+  }
+
+  const adoptInstanceId = news["adoptInstanceId"];
+  if (adoptInstanceId === UNKNOWN_VALUE) {
+    inputs["adoptInstanceId"] = adoptInstanceId;
+  } else if (adoptInstanceId !== undefined && adoptInstanceId !== null) {
+    const id =
+      typeof adoptInstanceId === "string" && /^\d+$/.test(adoptInstanceId.trim())
+        ? Number(adoptInstanceId)
+        : adoptInstanceId;
+    if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) inputs["adoptInstanceId"] = id;
+    else
+      fail(
+        "adoptInstanceId",
+        `adoptInstanceId must be the numeric id of an existing instance, e.g. 1234, not ${describe(adoptInstanceId)}.`,
+      );
   }
 
   return { inputs, failures };

@@ -7,6 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { WaapiClient, WaapiNotFoundError } from "../client";
+import type { ApiInstance } from "../waapi-api";
 import { MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
 import { PROVIDER_KEY, checkInstanceInputs, type InstanceInputs } from "./inputs";
 import {
@@ -76,17 +77,40 @@ export async function diff(
 export async function create(provider: object, news: PropertyBag): Promise<pulumi.dynamic.CreateResult> {
   const inputs = news as unknown as InstanceInputs;
   const client = await clientFor(provider);
-  const created = await client.createInstance();
-  const id = String(created.id);
+  const adopted =
+    inputs.adoptInstanceId !== undefined ? await adopt(client, inputs.adoptInstanceId) : undefined;
+  const live = adopted ?? (await client.createInstance());
+  const id = String(live.id);
+  if (adopted && !diffInstance(outputsFromApi(adopted), inputs).changes) {
+    return { id, outs: { ...outputsFromApi(adopted) } }; // adopted as it is: nothing to write
+  }
   try {
     const updated = await client.updateInstance(id, updateBodyFor(inputs));
-    return { id, outs: outputsFromUpdate(outputsFromApi(created), updated) };
+    return { id, outs: outputsFromUpdate(outputsFromApi(live), updated) };
   } catch (error) {
     throw new InstanceInitializationError(
       id,
-      { ...outputsFromApi(created), [PROVIDER_KEY]: news[PROVIDER_KEY] },
+      { ...outputsFromApi(live), [PROVIDER_KEY]: news[PROVIDER_KEY] },
       error,
     );
+  }
+}
+
+/**
+ * The explicit stand-in for Pulumi's `import` option, which the engine cannot apply to dynamic
+ * resources (pulumi/pulumi#3550: the host gets no serialized provider to read with).
+ */
+async function adopt(client: WaapiClient, instanceId: number): Promise<ApiInstance> {
+  try {
+    return await client.getInstance(instanceId);
+  } catch (error) {
+    if (error instanceof WaapiNotFoundError) {
+      throw new Error(
+        `adoptInstanceId ${instanceId}: this account has no such instance (WAAPI answered 404). ` +
+          `Check the id on the waapi.app dashboard or with GET /instances; nothing was created.`,
+      );
+    }
+    throw error;
   }
 }
 
@@ -147,6 +171,7 @@ export class InstanceInitializationError extends Error {
         `(no second instance will be created).`,
     );
     this.name = "InstanceInitializationError";
-    this.reasons = [reason];
+    // The engine shows the reasons, not the message: give them the whole story.
+    this.reasons = [this.message];
   }
 }

@@ -10,6 +10,13 @@ export interface WaapiInstanceArgs {
   webhookUrl?: pulumi.Input<string>;
   /** The events to subscribe to: a set (order and repeats carry no meaning). Omit it for none. */
   webhookEvents?: pulumi.Input<pulumi.Input<WebhookEvent>[]>;
+  /**
+   * Manage this existing instance (its numeric id) instead of creating a new one: `up` reads it, and
+   * writes only if it differs from the other inputs. This stands in for Pulumi's `import` option,
+   * which the engine cannot apply to dynamic resources. It cannot change later: a WaapiInstance
+   * never switches instances.
+   */
+  adoptInstanceId?: pulumi.Input<number>;
 }
 
 /**
@@ -41,6 +48,7 @@ export class WaapiInstance extends pulumi.dynamic.Resource {
         name: args.name,
         webhookUrl: args.webhookUrl,
         webhookEvents: args.webhookEvents,
+        adoptInstanceId: args.adoptInstanceId,
         // Output-only properties: registered as undefined so the engine fills them in.
         instanceId: undefined,
         owner: undefined,

@@ -87,6 +87,18 @@ const DIFFED_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
 export function diffInstance(olds: object, news: object): pulumi.dynamic.DiffResult {
   const before: Partial<Record<string, unknown>> = olds;
   const after: Partial<Record<string, unknown>> = news;
+  const adopt = after["adoptInstanceId"];
+  if (
+    typeof adopt === "number" &&
+    typeof before["instanceId"] === "number" &&
+    adopt !== before["instanceId"]
+  ) {
+    // Switching would mean deleting one paid instance or orphaning it; the provider does neither.
+    throw new Error(
+      `adoptInstanceId ${adopt} differs from the instance this resource already manages (${before["instanceId"]}). ` +
+        `A WaapiInstance never switches instances: remove adoptInstanceId, or declare a new resource to adopt ${adopt}.`,
+    );
+  }
   const changed = DIFFED_PROPERTIES.filter((property) => {
     return comparable(property, before[property]) !== comparable(property, after[property]);
   });

@@ -151,6 +151,46 @@ describe("create", () => {
   });
 });
 
+describe("adoptInstanceId", () => {
+  async function existingInstance(p: Provider, settings: Record<string, unknown>) {
+    const { id } = await createChecked(p, settings);
+    sandbox.clearRequests();
+    return Number(id);
+  }
+
+  it("manages an existing instance without creating one, and writes nothing when it already matches", async () => {
+    const p = await provider();
+    const id = await existingInstance(p, declared);
+    const { id: adoptedId, outs } = await createChecked(p, { ...declared, adoptInstanceId: String(id) });
+    expect(adoptedId).toBe(String(id));
+    expect(outs).toMatchObject({ instanceId: id, name: "Support line", webhookEvents: ["message", "ready"] });
+    expect(sandbox.requests().map((r) => r.method)).toEqual(["GET"]);
+  });
+
+  it("applies the declared settings with one PUT when the instance differs", async () => {
+    const p = await provider();
+    const id = await existingInstance(p, { name: "Hand-made" });
+    await createChecked(p, { ...declared, adoptInstanceId: id });
+    expect(sandbox.requests().map((r) => r.method)).toEqual(["GET", "PUT"]);
+    expect(sandbox.instances()).toEqual([expect.objectContaining({ id, name: "Support line" })]);
+  });
+
+  it("says so when the instance does not exist, and creates nothing", async () => {
+    const p = await provider();
+    const error = await thrownBy(() => p.create({ name: "x", adoptInstanceId: 424242 }));
+    seen.push(error);
+    expect(error.message).toContain("adoptInstanceId 424242: this account has no such instance");
+    expect(sandbox.instances()).toEqual([]);
+  });
+
+  it("refuses to switch a resource to another instance", async () => {
+    const p = await provider();
+    const { outs } = await createChecked(p, { name: "x" });
+    const error = await thrownBy(() => p.diff("1", outs, { name: "x", adoptInstanceId: 999 }));
+    expect(error.message).toContain("never switches instances");
+  });
+});
+
 describe("read", () => {
   it("returns the live values as outputs and as inputs, so refresh shows drift and leaves no diff", async () => {
     const p = await provider();
