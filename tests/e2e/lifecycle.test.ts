@@ -1,0 +1,341 @@
+/**
+ * End to end: the real Pulumi CLI and engine (through the Automation API's LocalWorkspace) run
+ * tests/e2e/program, whose dynamic provider talks to the WAAPI sandbox over HTTP. `make test` puts
+ * the CLI on PATH (scripts/install-pulumi.sh).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalWorkspace, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import type { WebhookEvent } from "../../provider/waapi-api";
+
+const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "program");
+
+interface DeclaredInstance {
+  name: string;
+  webhookUrl?: string;
+  webhookEvents?: WebhookEvent[];
+  adoptInstanceId?: number;
+  importId?: string;
+}
+
+let sandbox: Sandbox;
+let token: string;
+/** Every token the tests used: each must stay out of everything the engine wrote. */
+const tokens: string[] = [];
+let stateDir: string;
+/** Everything the engine printed, searched for the token at the end. */
+const engineOutput: string[] = [];
+const stacks: Stack[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  stateDir = mkdtempSync(join(tmpdir(), "waapi-e2e-state-"));
+});
+afterAll(async () => {
+  for (const stack of stacks) {
+    await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+  }
+  await sandbox.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  sandbox.reset();
+  token = sandbox.createToken();
+  tokens.push(token);
+});
+
+/** Offline: a file backend in a temporary folder, passphrase secrets, no update check. */
+function pulumiEnv(): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // The program is type-checked by `npm run typecheck`; skipping it here saves seconds per run.
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+  };
+}
+
+/** A new stack of the e2e program, offline: file backend, passphrase secrets, token set with --secret. */
+async function newStack(instances: Record<string, DeclaredInstance>): Promise<Stack> {
+  const stack = await LocalWorkspace.createStack(
+    { stackName: `e2e-${stacks.length}-${Date.now()}`, workDir: PROGRAM_DIR },
+    { envVars: pulumiEnv() },
+  );
+  stacks.push(stack);
+  await stack.setConfig("waapi:apiToken", { value: token, secret: true });
+  await stack.setConfig("waapi:baseUrl", { value: sandbox.baseUrl });
+  await declare(stack, instances);
+  return stack;
+}
+
+async function declare(stack: Stack, instances: Record<string, DeclaredInstance>): Promise<void> {
+  await stack.setConfig("instances", { value: JSON.stringify(instances) });
+}
+
+const onOutput = (text: string) => void engineOutput.push(text);
+
+async function up(stack: Stack) {
+  const result = await stack.up({ onOutput, color: "never" });
+  return { summary: result.summary.resourceChanges ?? {}, ids: instanceIds(result.outputs) };
+}
+
+function instanceIds(outputs: OutputMap): Record<string, number> {
+  return (outputs["instanceIds"]?.value ?? {}) as Record<string, number>;
+}
+
+/** The sandbox's instances, in the terms a program declares them. */
+function live() {
+  return sandbox
+    .instances()
+    .map(({ id, name, webhook_url, webhook_events }) => ({ id, name, webhook_url, webhook_events }))
+    .sort((a, b) => a.id - b.id);
+}
+
+const requestsBy = (method: string) => sandbox.requests().filter((request) => request.method === method);
+
+const support: DeclaredInstance = {
+  name: "Support line",
+  webhookUrl: "https://hooks.example.com/waapi/support",
+  webhookEvents: ["message", "message_ack", "ready"],
+};
+const sales: DeclaredInstance = {
+  name: "Sales line",
+  webhookUrl: "https://hooks.example.com/waapi/sales",
+  webhookEvents: ["call", "message"],
+};
+
+it("up creates exactly the declared instances, and a second preview shows no changes", async () => {
+  const stack = await newStack({ support, sales });
+  const { summary, ids } = await up(stack);
+
+  expect(summary["create"]).toBe(3); // the stack and two instances
+  // The engine creates the two in parallel, so their ids come in either order.
+  expect(live()).toEqual(
+    [
+      {
+        id: ids["support"],
+        name: "Support line",
+        webhook_url: support.webhookUrl,
+        webhook_events: ["message", "message_ack", "ready"],
+      },
+      {
+        id: ids["sales"],
+        name: "Sales line",
+        webhook_url: sales.webhookUrl,
+        webhook_events: ["call", "message"],
+      },
+    ].sort((a, b) => (a.id ?? 0) - (b.id ?? 0)),
+  );
+
+  // Event order and repeats carry no meaning: declaring them shuffled is still no change.
+  await declare(stack, {
+    support: { ...support, webhookEvents: ["ready", "message", "message_ack", "ready"] },
+    sales,
+  });
+  sandbox.clearRequests();
+  const preview = await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+  expect(preview.changeSummary).toEqual({ same: 3 });
+  expect(sandbox.requests()).toEqual([]); // check and diff make no API call
+}, 120_000);
+
+it("changing the events or the URL is one in-place PUT: no DELETE, no POST", async () => {
+  const stack = await newStack({ support });
+  const { ids } = await up(stack);
+
+  await declare(stack, {
+    support: { ...support, webhookUrl: "https://hooks.example.com/v2/support", webhookEvents: ["message"] },
+  });
+  const preview = await stack.preview({ onOutput, color: "never" });
+  expect(preview.changeSummary).toEqual({ same: 1, update: 1 });
+
+  sandbox.clearRequests();
+  const { summary } = await up(stack);
+  expect(summary).toEqual({ same: 1, update: 1 });
+  expect(requestsBy("PUT")).toHaveLength(1);
+  expect(requestsBy("POST")).toEqual([]);
+  expect(requestsBy("DELETE")).toEqual([]);
+  expect(live()).toEqual([
+    {
+      id: ids["support"],
+      name: "Support line",
+      webhook_url: "https://hooks.example.com/v2/support",
+      webhook_events: ["message"],
+    },
+  ]);
+}, 120_000);
+
+it("drift made by hand fails preview --refresh --expect-no-changes, shows in refresh, and up restores", async () => {
+  const stack = await newStack({ support });
+  const { ids } = await up(stack);
+  const id = ids["support"] ?? 0;
+  sandbox.changeInstance(id, {
+    webhook_url: "https://attacker.example.com/steal",
+    webhook_events: ["message", "qr"],
+  });
+
+  await expect(
+    stack.preview({ refresh: true, expectNoChanges: true, onOutput, color: "never" }),
+  ).rejects.toThrow(/no changes were expected/i);
+
+  const refresh = await stack.refresh({ onOutput, color: "never" });
+  expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
+  const recorded = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
+    r.urn.endsWith("::support"),
+  );
+  expect(recorded.outputs.webhookUrl).toBe("https://attacker.example.com/steal");
+
+  sandbox.clearRequests();
+  const { summary } = await up(stack);
+  expect(summary).toMatchObject({ update: 1 });
+  expect(requestsBy("POST")).toEqual([]);
+  expect(requestsBy("DELETE")).toEqual([]);
+  expect(live()).toEqual([
+    {
+      id,
+      name: "Support line",
+      webhook_url: support.webhookUrl,
+      webhook_events: ["message", "message_ack", "ready"],
+    },
+  ]);
+  await stack.preview({ refresh: true, expectNoChanges: true, onOutput, color: "never" });
+}, 120_000);
+
+it("an instance deleted out of band is dropped by refresh and created again by up", async () => {
+  const stack = await newStack({ support });
+  const { ids } = await up(stack);
+  sandbox.deleteInstanceOutOfBand(ids["support"] ?? 0);
+
+  const refresh = await stack.refresh({ onOutput, color: "never" });
+  expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1 });
+
+  const { summary, ids: after } = await up(stack);
+  expect(summary).toMatchObject({ create: 1 });
+  expect(after["support"]).not.toBe(ids["support"]);
+  expect(live()).toEqual([
+    {
+      id: after["support"],
+      name: "Support line",
+      webhook_url: support.webhookUrl,
+      webhook_events: ["message", "message_ack", "ready"],
+    },
+  ]);
+}, 120_000);
+
+it("a create whose PUT failed is recorded, and the next up finishes it without a second instance", async () => {
+  const stack = await newStack({ support });
+  sandbox.injectFault({ kind: "respond", match: "PUT /instances/:id", status: 500 });
+
+  await expect(up(stack)).rejects.toThrow(/was created but its settings could not be applied/);
+  const [orphanCandidate] = sandbox.instances();
+  expect(sandbox.instances()).toHaveLength(1);
+  const recorded = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
+    r.urn.endsWith("::support"),
+  );
+  expect(recorded.id).toBe(String(orphanCandidate?.id));
+
+  sandbox.clearRequests();
+  const { ids } = await up(stack);
+  expect(ids["support"]).toBe(orphanCandidate?.id);
+  expect(requestsBy("POST")).toEqual([]);
+  expect(live()).toEqual([
+    {
+      id: orphanCandidate?.id,
+      name: "Support line",
+      webhook_url: support.webhookUrl,
+      webhook_events: ["message", "message_ack", "ready"],
+    },
+  ]);
+}, 120_000);
+
+it("an existing instance is brought under management with adoptInstanceId, without creating one", async () => {
+  // An instance made by hand in the dashboard.
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    Accept: "application/json",
+    "Content-Type": "application/json",
+  };
+  const made = (await (await fetch(`${sandbox.baseUrl}/instances`, { method: "POST", headers })).json()) as {
+    instance: { id: number };
+  };
+  const id = made.instance.id;
+  await fetch(`${sandbox.baseUrl}/instances/${id}`, {
+    method: "PUT",
+    headers,
+    body: JSON.stringify({
+      name: "Legacy line",
+      webhook: { url: "https://legacy.example.com/hook", events: ["message"] },
+    }),
+  });
+  const legacy: DeclaredInstance = {
+    name: "Legacy line",
+    webhookUrl: "https://legacy.example.com/hook",
+    webhookEvents: ["message"],
+  };
+
+  // Pulumi's own `import` option cannot work for dynamic resources: the engine's Read reaches the
+  // dynamic-provider host without the serialized provider (pulumi/pulumi#3550, #16175). If this starts
+  // to pass, a newer engine fixed it and adoptInstanceId can give way to the import option.
+  const viaImportOption = await newStack({ legacy: { ...legacy, importId: String(id) } });
+  sandbox.clearRequests();
+  await expect(up(viaImportOption)).rejects.toThrow(/code must be a string, not undefined/);
+  expect(sandbox.requests()).toEqual([]);
+
+  const stack = await newStack({ legacy: { ...legacy, adoptInstanceId: id } });
+  const { ids } = await up(stack);
+  expect(ids["legacy"]).toBe(id);
+  expect(requestsBy("POST")).toEqual([]);
+  expect(requestsBy("PUT")).toEqual([]); // it already matched: adopted without a write
+  expect(sandbox.instances()).toHaveLength(1);
+  await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+
+  // From now on it is managed like any other.
+  await declare(stack, { legacy: { ...legacy, name: "Legacy line (managed)", adoptInstanceId: id } });
+  await up(stack);
+  expect(requestsBy("PUT")).toHaveLength(1);
+  expect(live()).toEqual([
+    { id, name: "Legacy line (managed)", webhook_url: legacy.webhookUrl, webhook_events: ["message"] },
+  ]);
+}, 120_000);
+
+it("destroy deletes every instance", async () => {
+  const stack = await newStack({ support, sales });
+  await up(stack);
+  expect(sandbox.instances()).toHaveLength(2);
+
+  const destroyed = await stack.destroy({ onOutput, color: "never" });
+  expect(destroyed.summary.resourceChanges).toMatchObject({ delete: 3 });
+  expect(sandbox.instances()).toEqual([]);
+}, 120_000);
+
+it("the API token appears nowhere in the state, the serialized provider, the config file or the engine's output", async () => {
+  const stack = await newStack({ support });
+  await up(stack);
+  await stack.refresh({ onOutput, color: "never" });
+
+  // `pulumi stack export` as a person runs it (the Automation API's exportStack adds --show-secrets),
+  // and the state file itself.
+  const exported = execFileSync("pulumi", ["stack", "export", "--stack", stack.name], {
+    cwd: PROGRAM_DIR,
+    env: { ...process.env, ...pulumiEnv() },
+    encoding: "utf8",
+  });
+  const stateFile = readFileSync(
+    join(stateDir, ".pulumi", "stacks", "waapi-e2e", `${stack.name}.json`),
+    "utf8",
+  );
+  const state = exported + stateFile;
+  expect(exported).toContain("ciphertext"); // the token is there, encrypted, for the provider's config
+  const providers = [...state.matchAll(/"__provider":"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? "");
+  expect(providers.length).toBeGreaterThan(0);
+  const configFile = readFileSync(join(PROGRAM_DIR, `Pulumi.${stack.name}.yaml`), "utf8");
+  expect(configFile).toContain("secure:");
+
+  expect(engineOutput.length).toBeGreaterThan(0);
+  expect(sandbox.requests().length).toBeGreaterThan(0); // the token was really used
+  for (const text of [state, ...providers, configFile]) expect(text).not.toContain(token);
+  const allOutput = engineOutput.join("");
+  for (const used of tokens) expect(allOutput).not.toContain(used);
+}, 120_000);

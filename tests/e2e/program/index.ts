@@ -1,0 +1,16 @@
+// Declares one WaapiInstance per entry of the `instances` config object, so that each end-to-end
+// test can change the declared state with `setConfig` instead of editing code.
+import * as pulumi from "@pulumi/pulumi";
+import { WaapiInstance, type WaapiInstanceArgs } from "pulumi-waapi";
+
+interface DeclaredInstance extends WaapiInstanceArgs {
+  /** Adopt this existing WAAPI instance (the `import` resource option) instead of creating one. */
+  importId?: string;
+}
+
+const declared = new pulumi.Config().requireObject<Record<string, DeclaredInstance>>("instances");
+
+export const instanceIds: Record<string, pulumi.Output<number>> = {};
+for (const [key, { importId, ...args }] of Object.entries(declared)) {
+  instanceIds[key] = new WaapiInstance(key, args, importId ? { import: importId } : {}).instanceId;
+}
