@@ -4,12 +4,12 @@
  * the CLI on PATH (scripts/install-pulumi.sh).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalWorkspace, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
+import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import type { WebhookEvent } from "../../provider/waapi-api";
+import { OfflineStacks } from "../support/pulumi";
 
 const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "program");
 
@@ -25,21 +25,15 @@ let sandbox: Sandbox;
 let token: string;
 /** Every token the tests used: each must stay out of everything the engine wrote. */
 const tokens: string[] = [];
-let stateDir: string;
-/** Everything the engine printed, searched for the token at the end. */
-const engineOutput: string[] = [];
-const stacks: Stack[] = [];
+const stacks = new OfflineStacks();
+const onOutput = stacks.onOutput;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  stateDir = mkdtempSync(join(tmpdir(), "waapi-e2e-state-"));
 });
 afterAll(async () => {
-  for (const stack of stacks) {
-    await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
-  }
+  await stacks.removeAll();
   await sandbox.close();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 beforeEach(() => {
   sandbox.reset();
@@ -47,35 +41,18 @@ beforeEach(() => {
   tokens.push(token);
 });
 
-/** Offline: a file backend in a temporary folder, passphrase secrets, no update check. */
-function pulumiEnv(): Record<string, string> {
-  return {
-    PULUMI_BACKEND_URL: `file://${stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    // The program is type-checked by `npm run typecheck`; skipping it here saves seconds per run.
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-  };
-}
-
-/** A new stack of the e2e program, offline: file backend, passphrase secrets, token set with --secret. */
+/** A new stack of the e2e program declaring `instances`. */
 async function newStack(instances: Record<string, DeclaredInstance>): Promise<Stack> {
-  const stack = await LocalWorkspace.createStack(
-    { stackName: `e2e-${stacks.length}-${Date.now()}`, workDir: PROGRAM_DIR },
-    { envVars: pulumiEnv() },
-  );
-  stacks.push(stack);
-  await stack.setConfig("waapi:apiToken", { value: token, secret: true });
-  await stack.setConfig("waapi:baseUrl", { value: sandbox.baseUrl });
-  await declare(stack, instances);
-  return stack;
+  return stacks.create(PROGRAM_DIR, {
+    apiToken: token,
+    baseUrl: sandbox.baseUrl,
+    config: { instances: JSON.stringify(instances) },
+  });
 }
 
 async function declare(stack: Stack, instances: Record<string, DeclaredInstance>): Promise<void> {
   await stack.setConfig("instances", { value: JSON.stringify(instances) });
 }
-
-const onOutput = (text: string) => void engineOutput.push(text);
 
 async function up(stack: Stack) {
   const result = await stack.up({ onOutput, color: "never" });
@@ -319,11 +296,11 @@ it("the API token appears nowhere in the state, the serialized provider, the con
   // and the state file itself.
   const exported = execFileSync("pulumi", ["stack", "export", "--stack", stack.name], {
     cwd: PROGRAM_DIR,
-    env: { ...process.env, ...pulumiEnv() },
+    env: { ...process.env, ...stacks.env() },
     encoding: "utf8",
   });
   const stateFile = readFileSync(
-    join(stateDir, ".pulumi", "stacks", "waapi-e2e", `${stack.name}.json`),
+    join(stacks.stateDir, ".pulumi", "stacks", "waapi-e2e", `${stack.name}.json`),
     "utf8",
   );
   const state = exported + stateFile;
@@ -333,9 +310,9 @@ it("the API token appears nowhere in the state, the serialized provider, the con
   const configFile = readFileSync(join(PROGRAM_DIR, `Pulumi.${stack.name}.yaml`), "utf8");
   expect(configFile).toContain("secure:");
 
-  expect(engineOutput.length).toBeGreaterThan(0);
+  expect(stacks.output.length).toBeGreaterThan(0);
   expect(sandbox.requests().length).toBeGreaterThan(0); // the token was really used
   for (const text of [state, ...providers, configFile]) expect(text).not.toContain(token);
-  const allOutput = engineOutput.join("");
+  const allOutput = stacks.output.join("");
   for (const used of tokens) expect(allOutput).not.toContain(used);
 }, 120_000);
