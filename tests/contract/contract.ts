@@ -8,9 +8,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ERRATA, RESPONSES, TIGHTENINGS, type ResponseName } from "./openapi-errata";
 
-/** `WAAPI_OPENAPI`, else `../shared/waapi-openapi.json` beside the repository (where CI puts shared/). */
+/**
+ * `WAAPI_OPENAPI` (to check a newer published contract), else the copy kept in the repository:
+ * contracts/waapi-openapi.json, WAAPI's published "WaAPI API" v1.6.0, unchanged.
+ */
 export function contractPath(): string {
-  return process.env.WAAPI_OPENAPI ?? path.resolve(process.cwd(), "..", "shared", "waapi-openapi.json");
+  return process.env.WAAPI_OPENAPI ?? path.resolve(process.cwd(), "contracts", "waapi-openapi.json");
 }
 
 export function loadContract(file = contractPath()): unknown {
