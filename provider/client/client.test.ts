@@ -141,8 +141,6 @@ function renderings(error: unknown): string[] {
   ];
 }
 
-const producedErrors: unknown[] = [];
-
 function expectNoToken(error: unknown): void {
   for (const text of renderings(error)) {
     expect(text).not.toContain(TOKEN);
@@ -163,15 +161,9 @@ async function rejection<E extends WaapiError>(
   }
   expect(caught).toBeInstanceOf(errorClass);
   expect(caught).toBeInstanceOf(WaapiError);
-  producedErrors.push(caught);
   expectNoToken(caught);
   return caught as E;
 }
-
-afterAll(() => {
-  // Every error produced in this file went through the leak check; make sure there were many.
-  expect(producedErrors.length).toBeGreaterThanOrEqual(20);
-});
 
 async function closedPortUrl(): Promise<string> {
   const server = createServer();
@@ -380,8 +372,7 @@ describe("HTTP errors", () => {
     });
     expect(error.message).toContain("invalid or has been deleted");
     expect(error.message).toContain('"User API Tokens"');
-    expect(error.message).toContain("pulumi config set --secret waapi:apiToken");
-    expect(error.message).toContain("WAAPI_API_TOKEN");
+    expect(error.message).not.toMatch(/pulumi/i); // the client knows HTTP, not Pulumi
   });
 
   it("403 → WaapiPermissionError naming the permission and quoting the server", async () => {
@@ -726,11 +717,6 @@ describe("the token never escapes", () => {
     expect(inspect(gotError, { depth: Infinity, showHidden: true })).toContain(TOKEN);
   });
 
-  it("every error produced above renders without the token", () => {
-    expect(producedErrors.length).toBeGreaterThanOrEqual(20);
-    for (const error of producedErrors) expectNoToken(error);
-  });
-
   it("the client itself does not show the token when logged or serialised", () => {
     const client = new WaapiClient({ apiToken: TOKEN, baseUrl: "https://user:hunter2@waapi.example/api/v1" });
     for (const text of [JSON.stringify(client), inspect(client, { depth: Infinity }), String(client)]) {
@@ -739,8 +725,8 @@ describe("the token never escapes", () => {
     }
   });
 
-  it("constructor errors explain how to set the token", () => {
-    expect(() => new WaapiClient({ apiToken: " " })).toThrow(/pulumi config set --secret waapi:apiToken/);
+  it("constructor errors explain how to get a token", () => {
+    expect(() => new WaapiClient({ apiToken: " " })).toThrow(/no API token.*"User API Tokens"/);
     expect(() => new WaapiClient({ apiToken: TOKEN, baseUrl: "not a url" })).toThrow(TypeError);
     expect(() => new WaapiClient({ apiToken: TOKEN, timeoutMs: 0 })).toThrow(RangeError);
   });

@@ -33,6 +33,7 @@ import {
 } from "./parse";
 import {
   isRetryable,
+  serverMayHaveActed,
   parseRetryAfter,
   resolveRetrySettings,
   retryDelay,
@@ -136,8 +137,7 @@ export class WaapiClient {
   constructor(options: WaapiClientOptions) {
     if (typeof options.apiToken !== "string" || options.apiToken.trim() === "") {
       throw new TypeError(
-        'WaapiClient: no API token. Create one under "User API Tokens" in the waapi.app dashboard and set it ' +
-          "with `pulumi config set --secret waapi:apiToken <token>` or the WAAPI_API_TOKEN environment variable.",
+        'WaapiClient: no API token. Create one under "User API Tokens" in the waapi.app dashboard.',
       );
     }
     this.apiToken = options.apiToken.trim();
@@ -275,6 +275,7 @@ export class WaapiClient {
               host: this.host,
               timeoutMs: this.timeoutMs,
               detail: outcome.detail,
+              outcomeUnknown: spec.method === "POST" && serverMayHaveActed(failure),
             });
       }
       const delayMs = retryDelay(failure, attempt, this.retry, this.random);

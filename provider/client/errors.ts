@@ -30,9 +30,7 @@ export type WaapiErrorCode =
   | "ERR_WAAPI_NETWORK"
   | "ERR_WAAPI_UNEXPECTED_RESPONSE";
 
-const TOKEN_HELP =
-  'Create a token under "User API Tokens" in the waapi.app dashboard and set it with ' +
-  "`pulumi config set --secret waapi:apiToken <token>` or the WAAPI_API_TOKEN environment variable.";
+const TOKEN_HELP = 'Create a new token under "User API Tokens" in the waapi.app dashboard.';
 
 function describeRequest(context: WaapiErrorContext): string {
   return `${context.operation} (${context.method} ${context.path})`;
@@ -113,7 +111,7 @@ export class WaapiNotFoundError extends WaapiError {
     super(
       "ERR_WAAPI_NOT_FOUND",
       `${what} was not found: ${describeRequest(context)} answered 404 (${quoted(context.serverMessage)}). ` +
-        "It may have been deleted outside Pulumi, or it belongs to another account than the API token's.",
+        "It may have been deleted by someone else, or it belongs to another account than the API token's.",
       context,
     );
     if (instanceId !== undefined) this.instanceId = instanceId;
@@ -147,8 +145,7 @@ export class WaapiRateLimitError extends WaapiError {
     super(
       "ERR_WAAPI_RATE_LIMITED",
       `WAAPI kept rate-limiting ${describeRequest(context)}: 429${afterAttempts(context.attempts)} ` +
-        `(${quoted(context.serverMessage)}). Wait a minute and try again, or run fewer operations ` +
-        "at once (e.g. `pulumi up --parallel 1`).",
+        `(${quoted(context.serverMessage)}). Wait a minute and try again, or run fewer operations at once.`,
       context,
     );
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
@@ -198,6 +195,8 @@ export interface NetworkFailureDetails {
   timeoutMs: number;
   /** A short, token-free description of the low-level failure. */
   detail: string;
+  /** A POST the server may have acted on (the client's retry policy decides; see serverMayHaveActed). */
+  outcomeUnknown: boolean;
 }
 
 /** No usable answer arrived: connection refused or reset, DNS failure, or our timeout. */
@@ -212,7 +211,7 @@ export class WaapiNetworkError extends WaapiError {
   readonly outcomeUnknown: boolean;
 
   constructor(context: WaapiErrorContext, details: NetworkFailureDetails) {
-    const outcomeUnknown = context.method === "POST" && details.networkCode !== "ECONNREFUSED";
+    const outcomeUnknown = details.outcomeUnknown;
     const failure = details.timedOut
       ? `timed out after ${details.timeoutMs} ms`
       : `could not complete (${details.networkCode}: ${details.detail})`;
@@ -220,10 +219,10 @@ export class WaapiNetworkError extends WaapiError {
       ? `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}. ` +
         "The outcome is unknown: WAAPI may have created an instance. The request was deliberately not " +
         "retried, to avoid creating a duplicate (paid) instance. Check the waapi.app dashboard or " +
-        "`GET /instances` for a new instance before running again; if one was created, import it " +
+        "`GET /instances` for a new instance before running again; if one was created, take it over " +
         "instead of creating another."
       : `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}` +
-        `${afterAttempts(context.attempts)}. Check the network connection and that waapi:baseUrl is right.`;
+        `${afterAttempts(context.attempts)}. Check the network connection and the base URL.`;
     super("ERR_WAAPI_NETWORK", message, context);
     this.networkCode = details.networkCode;
     this.timedOut = details.timedOut;

@@ -46,19 +46,25 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Could the server have acted on a request that failed this way? Only a 429 (Laravel's throttle
+ * rejects before the controller runs) or a refused connection (nothing was sent) rule it out; after
+ * a timeout, a reset or a 5xx the operation may have happened.
+ */
+export function serverMayHaveActed(failure: AttemptFailure): boolean {
+  return failure.kind === "status"
+    ? failure.statusCode !== 429
+    : !(failure.code === "ECONNREFUSED" && !failure.timedOut);
+}
+
+/**
  * May this failed attempt be repeated without changing the outcome?
  *
  * GET, PUT and DELETE are idempotent, so any transient failure may be retried. POST /instances
- * creates a paid instance, so it is repeated only when the server cannot have acted on it: a 429
- * (Laravel's throttle rejects before the controller runs) or a refused connection (nothing was
- * sent). After a timeout, a reset or a 5xx the instance may exist, and a retry could create a second.
+ * creates a paid instance, so it is repeated only when the server cannot have acted on it: a retry
+ * after the server acted could create a second one.
  */
 export function isRetryable(method: HttpMethod, failure: AttemptFailure): boolean {
-  if (method === "POST") {
-    return failure.kind === "status"
-      ? failure.statusCode === 429
-      : failure.code === "ECONNREFUSED" && !failure.timedOut;
-  }
+  if (method === "POST") return !serverMayHaveActed(failure);
   return failure.kind === "status"
     ? RETRYABLE_STATUSES.has(failure.statusCode)
     : failure.timedOut || RETRYABLE_NETWORK_CODES.has(failure.code);
