@@ -173,6 +173,8 @@ describe("timing and connection faults", () => {
   test("act-then-delay: the server acts, then the client times out before the answer", async () => {
     sb.injectFault({ match: "POST /instances", kind: "act-then-delay", delayMs: 1000 });
     await expect(request("POST", "/instances", { signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    // On a loaded machine the request may reach the server only after the client gave up.
+    await waitFor(() => sb.instances().length === 1);
     expect(sb.instances()).toHaveLength(1);
     expect(sb.requests().at(-1)).toMatchObject({ method: "POST", status: 200, fault: "act-then-delay" });
   });
