@@ -31,3 +31,4 @@ export const owner = alerts.owner;
 export const webhookUrl = alerts.webhookUrl;
 export const webhookEvents = alerts.webhookEvents;
 export const isTrial = alerts.isTrial;
+export const apiBaseUrl = alerts.apiBaseUrl;

@@ -42,8 +42,8 @@ export class WaapiInstanceProvider implements pulumi.dynamic.ResourceProvider {
     return lifecycle().create(this, inputs);
   }
 
-  async read(id: string): Promise<pulumi.dynamic.ReadResult> {
-    return lifecycle().read(this, id);
+  async read(id: string, props?: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+    return lifecycle().read(this, id, props);
   }
 
   async update(
@@ -54,8 +54,8 @@ export class WaapiInstanceProvider implements pulumi.dynamic.ResourceProvider {
     return lifecycle().update(this, id, olds, news);
   }
 
-  async delete(id: string): Promise<void> {
-    return lifecycle().remove(this, id);
+  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+    return lifecycle().remove(this, id, props);
   }
 }
 

@@ -28,8 +28,11 @@ export interface WaapiInstanceArgs {
  * `retainOnDelete` resource options where that must not happen.
  */
 export class WaapiInstance extends pulumi.dynamic.Resource {
-  /** WAAPI's numeric id of the instance (the resource id is the same number as a string). */
-  declare public readonly instanceId: pulumi.Output<number>;
+  /**
+   * WAAPI's numeric id of the instance: the resource id as a number, so that it stays known in the
+   * preview of an update (the engine knows only inputs there for a dynamic resource).
+   */
+  public readonly instanceId: pulumi.Output<number>;
   declare public readonly name: pulumi.Output<string>;
   /** The e-mail address of the account that owns the instance. */
   declare public readonly owner: pulumi.Output<string>;
@@ -39,6 +42,8 @@ export class WaapiInstance extends pulumi.dynamic.Resource {
   declare public readonly webhookEvents: pulumi.Output<WebhookEvent[]>;
   /** Whether the instance runs on a trial plan. */
   declare public readonly isTrial: pulumi.Output<boolean>;
+  /** The WAAPI API the instance lives on; calls through another `waapi:baseUrl` are refused. */
+  declare public readonly apiBaseUrl: pulumi.Output<string>;
 
   constructor(name: string, args: WaapiInstanceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -50,13 +55,14 @@ export class WaapiInstance extends pulumi.dynamic.Resource {
         webhookEvents: args.webhookEvents,
         adoptInstanceId: args.adoptInstanceId,
         // Output-only properties: registered as undefined so the engine fills them in.
-        instanceId: undefined,
         owner: undefined,
         isTrial: undefined,
+        apiBaseUrl: undefined,
       },
       opts,
       "waapi",
       "Instance",
     );
+    this.instanceId = this.id.apply(Number);
   }
 }

@@ -33,6 +33,7 @@ it("examples/waapi-instance deploys every input, exports every output, and is pr
     webhookUrl: "https://hooks.example.com/waapi/alerts",
     webhookEvents: ["auth_failure", "change_state", "disconnected", "message"],
     isTrial: false,
+    apiBaseUrl: sandbox.baseUrl,
   });
 
   await expect(stack.destroy({ onOutput: stacks.onOutput, color: "never" })).rejects.toThrow(/protected/);
