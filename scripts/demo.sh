@@ -16,8 +16,13 @@ mkdir -p .pulumi-state .sandbox
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+if curl -s -o /dev/null "$base_url/instances"; then
+  echo "Something already listens on port $port (a 'make sandbox' still running?). Stop it, or set WAAPI_SANDBOX_PORT." >&2
+  exit 1
+fi
 say "Starting the WAAPI sandbox on $base_url (data: .sandbox/sandbox.json)"
-node dist/sandbox/cli.js --port "$port" --data .sandbox/sandbox.json --token "$token" >.sandbox/sandbox.log 2>&1 &
+# The token goes through the environment, not the command line, where `ps` would show it.
+WAAPI_SANDBOX_TOKEN="$token" node dist/sandbox/cli.js --port "$port" --data .sandbox/sandbox.json >.sandbox/sandbox.log 2>&1 &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do

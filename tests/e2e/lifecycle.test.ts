@@ -258,7 +258,8 @@ it("an existing instance is brought under management with adoptInstanceId, witho
 
   // Pulumi's own `import` option cannot work for dynamic resources: the engine's Read reaches the
   // dynamic-provider host without the serialized provider (pulumi/pulumi#3550, #16175). If this starts
-  // to pass, a newer engine fixed it and adoptInstanceId can give way to the import option.
+  // to pass, a newer engine fixed it and adoptInstanceId can give way to the import option. The
+  // message is the dynamic-provider host's (as of @pulumi/pulumi 3.270 under CLI 3.274.1).
   const viaImportOption = await newStack({ legacy: { ...legacy, importId: String(id) } });
   sandbox.clearRequests();
   await expect(up(viaImportOption)).rejects.toThrow(/code must be a string, not undefined/);
