@@ -24,7 +24,9 @@ lint: build ## type-check, ESLint, Prettier
 	npm run lint
 
 test: lint ## everything: unit, contract, integration (sandbox over HTTP) and end-to-end (real Pulumi CLI) tests
-	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" npm test
+	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" npm test -- --json --outputFile=.jest-results.json
+	@# One plain closing line ("jest: N passed, N failed"), readable by any CI.
+	@node -e 'const r = require("./.jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests + r.numTodoTests} skipped`)' 
 
 test-unit: build ## the tests that need no Pulumi CLI
 	npm test -- --testPathIgnorePatterns tests/e2e
