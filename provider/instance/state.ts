@@ -99,15 +99,10 @@ export function diffInstance(olds: object, news: object): pulumi.dynamic.DiffRes
         `A WaapiInstance never switches instances: remove adoptInstanceId, or declare a new resource to adopt ${adopt}.`,
     );
   }
-  const changed = DIFFED_PROPERTIES.filter((property) => {
-    return comparable(property, before[property]) !== comparable(property, after[property]);
-  });
-  return {
-    changes: changed.length > 0,
-    replaces: [],
-    stables: ["instanceId", "owner"],
-    deleteBeforeReplace: false,
-  };
+  const changes = DIFFED_PROPERTIES.some(
+    (property) => comparable(property, before[property]) !== comparable(property, after[property]),
+  );
+  return { changes, replaces: [], deleteBeforeReplace: false };
 }
 
 /** A canonical string for a property value, so that equal meanings compare equal. */
