@@ -2,19 +2,28 @@ import * as pulumi from "@pulumi/pulumi";
 import type { WebhookEvent } from "../waapi-api";
 import { WaapiInstanceProvider } from "./provider";
 
-/** The inputs of a WaapiInstance. Every one of them is updated in place: none replaces the instance. */
+/**
+ * The inputs of a WaapiInstance. Every one of them is updated in place: none replaces the instance.
+ *
+ * The first paragraph of each comment here and on WaapiInstance's outputs is the README's reference
+ * table (`npm run docs` writes it; a test fails when it is out of date).
+ */
 export interface WaapiInstanceArgs {
-  /** The instance's display name on waapi.app. Required, non-empty; surrounding blanks are trimmed. */
+  /** Display name on waapi.app; must not be empty, surrounding blanks are trimmed. */
   name: pulumi.Input<string>;
-  /** Where WAAPI posts the subscribed events: an absolute http(s) URL. Omit it to have no webhook. */
+  /**
+   * Absolute `http`/`https` URL WAAPI posts the subscribed events to. Omit it for no webhook: an
+   * omitted URL is cleared on the instance.
+   */
   webhookUrl?: pulumi.Input<string>;
-  /** The events to subscribe to: a set (order and repeats carry no meaning). Omit it for none. */
+  /** Events to subscribe to, as a set: order and repeats carry no meaning. Omit it for none. */
   webhookEvents?: pulumi.Input<pulumi.Input<WebhookEvent>[]>;
   /**
-   * Manage this existing instance (its numeric id) instead of creating a new one: `up` reads it, and
-   * writes only if it differs from the other inputs. This stands in for Pulumi's `import` option,
-   * which the engine cannot apply to dynamic resources. It cannot change later: a WaapiInstance
-   * never switches instances.
+   * Manage this existing instance instead of creating one; it cannot change later (see
+   * [Existing instances](#existing-instances)).
+   *
+   * `up` reads the instance and writes only if it differs from the other inputs. This stands in for
+   * Pulumi's `import` option, which the engine cannot apply to dynamic resources.
    */
   adoptInstanceId?: pulumi.Input<number>;
 }
@@ -29,20 +38,26 @@ export interface WaapiInstanceArgs {
  */
 export class WaapiInstance extends pulumi.dynamic.Resource {
   /**
-   * WAAPI's numeric id of the instance: the resource id as a number, so that it stays known in the
-   * preview of an update (the engine knows only inputs there for a dynamic resource).
+   * WAAPI's id of the instance (the resource id is the same number).
+   *
+   * Derived from the resource id, so that it stays known in the preview of an update, where the
+   * engine knows only the inputs of a dynamic resource.
    */
   public readonly instanceId: pulumi.Output<number>;
+  /** The name as WAAPI stores it. */
   declare public readonly name: pulumi.Output<string>;
-  /** The e-mail address of the account that owns the instance. */
+  /** E-mail address of the account that owns the instance. */
   declare public readonly owner: pulumi.Output<string>;
-  /** Undefined when the instance has no webhook. */
+  /** The webhook URL; undefined when there is none. */
   declare public readonly webhookUrl: pulumi.Output<string | undefined>;
-  /** The subscribed events, sorted. */
+  /** Subscribed events, sorted. */
   declare public readonly webhookEvents: pulumi.Output<WebhookEvent[]>;
   /** Whether the instance runs on a trial plan. */
   declare public readonly isTrial: pulumi.Output<boolean>;
-  /** The WAAPI API the instance lives on; calls through another `waapi:baseUrl` are refused. */
+  /**
+   * The WAAPI API the instance lives on; calls through another `waapi:baseUrl` are refused (see
+   * [What it never does](#what-it-never-does)).
+   */
   declare public readonly apiBaseUrl: pulumi.Output<string>;
 
   constructor(name: string, args: WaapiInstanceArgs, opts?: pulumi.CustomResourceOptions) {
