@@ -43,10 +43,13 @@ function plainType(type) {
 function table(rows) {
   const escaped = rows.map((row) => row.map((cell) => cell.replace(/\|/g, "\\|")));
   const widths = escaped[0].map((_, i) => Math.max(...escaped.map((row) => row[i].length)));
-  const line = (/** @type {string[]} */ row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
-  return [line(escaped[0]), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...escaped.slice(1).map(line)].join(
-    "\n",
-  );
+  const line = (/** @type {string[]} */ row) =>
+    `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
+  return [
+    line(escaped[0]),
+    `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`,
+    ...escaped.slice(1).map(line),
+  ].join("\n");
 }
 
 function reference() {
@@ -65,8 +68,13 @@ function reference() {
     }
     if (ts.isClassDeclaration(node) && node.name?.text === "WaapiInstance") {
       for (const member of node.members) {
-        if (!ts.isPropertyDeclaration(member) || !member.type?.getText().startsWith("pulumi.Output<")) continue;
-        outputs.push([`\`${member.name.getText()}\``, `\`${plainType(member.type.getText())}\``, summary(member)]);
+        if (!ts.isPropertyDeclaration(member) || !member.type?.getText().startsWith("pulumi.Output<"))
+          continue;
+        outputs.push([
+          `\`${member.name.getText()}\``,
+          `\`${plainType(member.type.getText())}\``,
+          summary(member),
+        ]);
       }
     }
   });
@@ -77,11 +85,15 @@ function reference() {
     if (!ts.isVariableStatement(node)) return;
     for (const declaration of node.declarationList.declarations) {
       if (declaration.name.getText() !== "WEBHOOK_EVENTS" || !declaration.initializer) continue;
-      const list = ts.isAsExpression(declaration.initializer) ? declaration.initializer.expression : declaration.initializer;
-      if (ts.isArrayLiteralExpression(list)) events = list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""));
+      const list = ts.isAsExpression(declaration.initializer)
+        ? declaration.initializer.expression
+        : declaration.initializer;
+      if (ts.isArrayLiteralExpression(list))
+        events = list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""));
     }
   });
-  if (inputs.length < 2 || outputs.length < 2 || events.length === 0) throw new Error("reference: nothing found");
+  if (inputs.length < 2 || outputs.length < 2 || events.length === 0)
+    throw new Error("reference: nothing found");
 
   return [
     BEGIN,
