@@ -97,6 +97,20 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
     /'' is not a WAAPI webhook event/,
   ],
   [
+    "adoptInstanceId negative",
+    { ...ok, adoptInstanceId: -5 },
+    "adoptInstanceId",
+    /numeric id of an existing instance/,
+  ],
+  ["adoptInstanceId a fraction", { ...ok, adoptInstanceId: 10.5 }, "adoptInstanceId", /numeric id/],
+  [
+    "adoptInstanceId a word",
+    { ...ok, adoptInstanceId: "support" },
+    "adoptInstanceId",
+    /not the string 'support'/,
+  ],
+  ["adoptInstanceId zero", { ...ok, adoptInstanceId: 0 }, "adoptInstanceId", /numeric id/],
+  [
     "a misspelt input",
     { ...ok, webhookURL: "https://a.example" },
     "webhookURL",
