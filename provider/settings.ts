@@ -17,14 +17,17 @@ export interface ProviderSettings {
   baseUrl: string;
 }
 
-/** Stack config first, then the environment, then the real service. Blank values count as unset. */
+/**
+ * Stack config first, then the environment, then the real service. Blank values count as unset. The
+ * base URL comes without a trailing slash: it is recorded with every instance and compared.
+ */
 export function resolveSettings(
   config: ConfigSource | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ProviderSettings {
   const pick = (key: keyof typeof CONFIG_KEYS) =>
     nonBlank(config?.get(CONFIG_KEYS[key])) ?? nonBlank(env[ENV_VARS[key]]);
-  return { apiToken: pick("apiToken"), baseUrl: pick("baseUrl") ?? DEFAULT_BASE_URL };
+  return { apiToken: pick("apiToken"), baseUrl: (pick("baseUrl") ?? DEFAULT_BASE_URL).replace(/\/+$/, "") };
 }
 
 function nonBlank(value: string | undefined): string | undefined {

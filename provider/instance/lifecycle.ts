@@ -63,7 +63,7 @@ function connect(config: ConfigSource | undefined): Connection {
   const settings = resolveSettings(config);
   if (!settings.apiToken) throw new MissingApiTokenError();
   const client = new WaapiClient({ apiToken: settings.apiToken, baseUrl: settings.baseUrl });
-  return { client, apiBaseUrl: settings.baseUrl.replace(/\/+$/, "") };
+  return { client, apiBaseUrl: settings.baseUrl };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { startSandbox, type Sandbox } from "../../sandbox";
 import type { Permission } from "../../provider/waapi-api";
 import {
+  configureRequest,
   configuredProvider,
   everythingShown,
   loadBuiltPackage,
@@ -147,10 +148,7 @@ describe("create", () => {
 
   it("waits for configure when a call arrives while it is still running", async () => {
     const p = new WaapiInstanceProvider() as Provider;
-    const config = { "waapi:apiToken": token, "waapi:baseUrl": sandbox.baseUrl } as Record<string, string>;
-    const configuring = p.configure({
-      config: { get: (k: string) => config[k], require: (k: string) => config[k] ?? "" },
-    });
+    const configuring = p.configure(configureRequest({ apiToken: token, baseUrl: sandbox.baseUrl }));
     const created = await p.create({ name: "Early" });
     await configuring;
     expect(sandbox.instances()).toEqual([expect.objectContaining({ id: Number(created.id), name: "Early" })]);

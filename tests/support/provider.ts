@@ -26,16 +26,26 @@ export function loadBuiltPackage(): typeof Package {
 
 export type Provider = Required<pulumi.dynamic.ResourceProvider>;
 
-/** A provider configured as the host would: with stack config `waapi:apiToken` and `waapi:baseUrl`. */
-export async function configuredProvider(
-  provider: pulumi.dynamic.ResourceProvider,
-  settings: { apiToken?: string; baseUrl?: string },
-): Promise<Provider> {
+export interface ProviderSettings {
+  apiToken?: string;
+  baseUrl?: string;
+}
+
+/** The request the host passes to `configure`: stack config `waapi:apiToken` and `waapi:baseUrl`. */
+export function configureRequest(settings: ProviderSettings): pulumi.dynamic.ConfigureRequest {
   const config: Record<string, string | undefined> = {
     "waapi:apiToken": settings.apiToken,
     "waapi:baseUrl": settings.baseUrl,
   };
-  await provider.configure?.({ config: { get: (key) => config[key], require: (key) => config[key] ?? "" } });
+  return { config: { get: (key) => config[key], require: (key) => config[key] ?? "" } };
+}
+
+/** A provider configured as the host would configure it. */
+export async function configuredProvider(
+  provider: pulumi.dynamic.ResourceProvider,
+  settings: ProviderSettings,
+): Promise<Provider> {
+  await provider.configure?.(configureRequest(settings));
   return provider as Provider;
 }
 
