@@ -6,8 +6,8 @@
  * new WaapiInstance("support", { name: "Support line", webhookUrl: "https://example.com/waapi", webhookEvents: ["message"] });
  * ```
  */
-export { WaapiInstance, type WaapiInstanceArgs } from "./instance/resource";
-export { WaapiInstanceProvider } from "./instance/provider";
+export { WaapiInstance, type WaapiInstanceArgs } from "./dynamic/resource";
+export { WaapiInstanceProvider } from "./dynamic/provider";
 export type { InstanceOutputs } from "./instance/state";
 export { CONFIG_KEYS, ENV_VARS, MissingApiTokenError } from "./settings";
 export * from "./client";

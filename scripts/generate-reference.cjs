@@ -9,7 +9,7 @@ const path = require("node:path");
 const ts = require("typescript");
 
 const ROOT = path.resolve(__dirname, "..");
-const RESOURCE = path.join(ROOT, "provider", "instance", "resource.ts");
+const RESOURCE = path.join(ROOT, "provider", "dynamic", "resource.ts");
 const VOCABULARY = path.join(ROOT, "provider", "waapi-api.ts");
 const README = path.join(ROOT, "README.md");
 const BEGIN = "<!-- BEGIN GENERATED REFERENCE: npm run docs -->";

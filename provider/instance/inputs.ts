@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
 
 /**
@@ -23,9 +22,15 @@ export interface InstanceInputs {
   adoptInstanceId?: number;
 }
 
+/** One bad property and how to fix it (the engine's CheckFailure, named here so the core needs no Pulumi). */
+export interface InputFailure {
+  property: string;
+  reason: string;
+}
+
 export interface CheckedInputs {
   inputs: Record<string, unknown>;
-  failures: pulumi.dynamic.CheckFailure[];
+  failures: InputFailure[];
 }
 
 const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents", "adoptInstanceId"] as const;
@@ -35,7 +40,7 @@ const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents", "adoptInstanceI
  * property, each naming the property and the fix, so a typo never reaches the API.
  */
 export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): CheckedInputs {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const failures: InputFailure[] = [];
   const inputs: Record<string, unknown> = {};
   const fail = (property: string, reason: string) => failures.push({ property, reason });
 

@@ -1,22 +1,18 @@
 /**
- * The WaapiInstance lifecycle: what each Pulumi call does against WAAPI. The serialized provider is
- * a thin shim (./provider.ts) that loads this module from the installed package at run time, so the
- * state stores under 4 KB of shim per resource instead of this code and everything it imports.
+ * The WaapiInstance lifecycle: what create, read, update and delete do against WAAPI. This is the
+ * core both doors share — the dynamic provider (../dynamic) and the native plugin — so it knows
+ * neither Pulumi's dynamic-provider API nor gRPC: it takes a connection and checked inputs, and
+ * returns what to record.
  *
- * Shims already stored in users' states call these exports by name, with these parameters: keep
- * every export, and only ever add optional parameters.
- *
- * Pulumi's side of the contract lives here; HTTP details live in the client.
+ * HTTP details live in the client; what a call means for a Pulumi stack lives here.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { WaapiClient, WaapiNotFoundError, WaapiPermissionError } from "../client";
 import type { ApiInstance } from "../waapi-api";
 import { CONFIG_KEYS, ENV_VARS, MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
 import { withPulumiAdvice, type LifecycleCall } from "./advice";
-import { PROVIDER_KEY, checkInstanceInputs, type InstanceInputs } from "./inputs";
+import type { InstanceInputs } from "./inputs";
 import {
   diffInstance,
-  inputsFromOutputs,
   outputsFromApi,
   outputsFromUpdate,
   updateBodyFor,
@@ -25,41 +21,17 @@ import {
 
 type PropertyBag = Record<string, unknown>;
 
+/** What a WaapiInstance records: its outputs and the API it lives on. */
+export type RecordedInstance = InstanceOutputs & { apiBaseUrl: string };
+
 /** A configured connection: the client, and the API it talks to (recorded with every instance). */
-interface Connection {
+export interface Connection {
   client: WaapiClient;
   apiBaseUrl: string;
 }
 
-/**
- * One connection per configured provider object, kept here rather than on the provider so the token
- * can never be serialized with it. The dynamic-provider host caches the provider *before* `configure`
- * has finished, so calls may arrive early: they await the promise `configure` registers
- * synchronously when it starts.
- */
-const connections = new WeakMap<object, Promise<Connection>>();
-
-export function configure(provider: object, request: { config: ConfigSource }): Promise<void> {
-  const connection = Promise.resolve().then(() => connect(request.config));
-  connections.set(provider, connection);
-  // A missing token is reported by the first call that needs the API: check and diff work without one.
-  return connection.then(
-    () => undefined,
-    () => undefined,
-  );
-}
-
-function connectionFor(provider: object): Promise<Connection> {
-  let connection = connections.get(provider);
-  if (!connection) {
-    // Driven directly (not by the Pulumi engine), nobody called configure: use the environment.
-    connection = Promise.resolve().then(() => connect(undefined));
-    connections.set(provider, connection);
-  }
-  return connection;
-}
-
-function connect(config: ConfigSource | undefined): Connection {
+/** A connection from the provider's config (stack config first, then the environment). */
+export function connect(config: ConfigSource | undefined): Connection {
   const settings = resolveSettings(config);
   if (!settings.apiToken) throw new MissingApiTokenError();
   const client = new WaapiClient({ apiToken: settings.apiToken, baseUrl: settings.baseUrl });
@@ -67,15 +39,11 @@ function connect(config: ConfigSource | undefined): Connection {
 }
 
 /**
- * The connection for a call on a recorded instance. An instance lives on the API it was created
- * through; a call through another (a stray WAAPI_BASE_URL, a sandbox URL left in the config) would
- * find nothing there, and refresh would then drop real, paid instances from the stack.
+ * An instance lives on the API it was created through; a call through another (a stray
+ * WAAPI_BASE_URL, a sandbox URL left in the config) would find nothing there, and refresh would then
+ * drop real, paid instances from the stack. Refused before anything is sent.
  */
-async function connectionForRecorded(
-  provider: object,
-  recorded: PropertyBag | undefined,
-): Promise<Connection> {
-  const connection = await connectionFor(provider);
+export function assertSameApi(connection: Connection, recorded: PropertyBag | undefined): void {
   const recordedUrl = recorded?.["apiBaseUrl"];
   if (typeof recordedUrl === "string" && recordedUrl !== connection.apiBaseUrl) {
     throw new Error(
@@ -84,7 +52,6 @@ async function connectionForRecorded(
         `Point ${CONFIG_KEYS.baseUrl} at ${recordedUrl} for this stack.`,
     );
   }
-  return connection;
 }
 
 /** Runs one lifecycle call, adding Pulumi advice to the client's errors. */
@@ -96,43 +63,31 @@ async function advised<T>(call: LifecycleCall, run: () => Promise<T>): Promise<T
   }
 }
 
-export async function check(_olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.CheckResult> {
-  const { inputs, failures } = checkInstanceInputs(news);
-  return failures.length > 0 ? { inputs: news, failures } : { inputs };
-}
-
-export async function diff(
-  _id: string,
-  olds: PropertyBag,
-  news: PropertyBag,
-): Promise<pulumi.dynamic.DiffResult> {
-  return diffInstance(olds, news);
-}
-
 /**
  * WAAPI creates an instance in two steps: a body-less POST, then a PUT with its settings. If the PUT
  * fails, the instance exists and is paid for, so it must not be forgotten: the error carries its id
- * and live properties, which Pulumi records as a resource that failed to initialize; the next `up`
+ * and live properties, which the doors record as a resource that failed to initialize; the next `up`
  * updates it instead of creating another. An adopted instance (adoptInstanceId) skips the POST.
  */
-export function create(provider: object, news: PropertyBag): Promise<pulumi.dynamic.CreateResult> {
+export function createInstance(
+  connection: Connection,
+  inputs: InstanceInputs,
+): Promise<{ id: string; outputs: RecordedInstance }> {
   return advised("create", async () => {
-    const inputs = news as unknown as InstanceInputs;
-    const { client, apiBaseUrl } = await connectionFor(provider);
+    const { client, apiBaseUrl } = connection;
     const adopted =
       inputs.adoptInstanceId !== undefined ? await adopt(client, inputs.adoptInstanceId) : undefined;
     const live = adopted ?? (await client.createInstance());
     const id = String(live.id);
-    const recorded = { ...outputsFromApi(live), apiBaseUrl };
+    const recorded: RecordedInstance = { ...outputsFromApi(live), apiBaseUrl };
     if (adopted && !diffInstance(recorded, inputs).changes) {
-      return { id, outs: recorded }; // adopted as it is: nothing to write
+      return { id, outputs: recorded }; // adopted as it is: nothing to write
     }
     try {
       const updated = await client.updateInstance(id, updateBodyFor(inputs));
-      return { id, outs: { ...outputsFromUpdate(recorded, updated), apiBaseUrl } };
+      return { id, outputs: { ...outputsFromUpdate(recorded, updated), apiBaseUrl } };
     } catch (error) {
-      const properties = { ...recorded, [PROVIDER_KEY]: news[PROVIDER_KEY] };
-      throw new InstanceInitializationError(id, properties, adopted ? "adopted" : "created", error);
+      throw new InstanceInitializationError(id, { ...recorded }, adopted ? "adopted" : "created", error);
     }
   });
 }
@@ -155,48 +110,58 @@ async function adopt(client: WaapiClient, instanceId: number): Promise<ApiInstan
   }
 }
 
-/** `props` are the recorded outputs (undefined when the engine has none to give, e.g. a user-driven get). */
-export function read(provider: object, id: string, props?: PropertyBag): Promise<pulumi.dynamic.ReadResult> {
+/**
+ * The live instance, or undefined when it was deleted behind our back. `recorded` are the recorded
+ * outputs (undefined when the engine has none to give, e.g. a user-driven get or an import).
+ */
+export function readInstance(
+  connection: Connection,
+  id: string,
+  recorded?: PropertyBag,
+): Promise<RecordedInstance | undefined> {
   return advised("read", async () => {
-    const { client, apiBaseUrl } = await connectionForRecorded(provider, props);
-    let outputs: InstanceOutputs & { apiBaseUrl: string };
+    assertSameApi(connection, recorded);
+    const { client, apiBaseUrl } = connection;
     try {
-      outputs = { ...outputsFromApi(await client.getInstance(id)), apiBaseUrl };
+      return { ...outputsFromApi(await client.getInstance(id)), apiBaseUrl };
     } catch (error) {
       if (!(error instanceof WaapiNotFoundError)) throw error;
-      // Deleted behind our back: an empty result tells the engine the resource is gone.
-      await assertSameAccount(client, props, id);
-      return {};
+      await assertSameAccount(client, recorded, id);
+      return undefined;
     }
-    return { id, props: outputs, inputs: { ...inputsFromOutputs(outputs) } };
   });
 }
 
-export function update(
-  provider: object,
+/** One PUT that makes instance `id` match `inputs`. */
+export function updateInstance(
+  connection: Connection,
   id: string,
-  olds: PropertyBag,
-  news: PropertyBag,
-): Promise<pulumi.dynamic.UpdateResult> {
+  recorded: PropertyBag,
+  inputs: InstanceInputs,
+): Promise<RecordedInstance> {
   return advised("update", async () => {
-    const { client, apiBaseUrl } = await connectionForRecorded(provider, olds);
-    const updated = await client.updateInstance(id, updateBodyFor(news as unknown as InstanceInputs));
+    assertSameApi(connection, recorded);
+    const { client, apiBaseUrl } = connection;
+    const updated = await client.updateInstance(id, updateBodyFor(inputs));
     // The PUT answer lacks owner and trial status: those cannot change, so keep the recorded ones.
-    const recorded = olds as unknown as InstanceOutputs;
-    const base = { ...recorded, instanceId: recorded.instanceId ?? Number(id) };
-    return { outs: { ...outputsFromUpdate(base, updated), apiBaseUrl } };
+    const base = recorded as unknown as InstanceOutputs;
+    return {
+      ...outputsFromUpdate({ ...base, instanceId: base.instanceId ?? Number(id) }, updated),
+      apiBaseUrl,
+    };
   });
 }
 
 /** Deletes the instance. Only reached when the user removes or destroys it: `diff` never replaces. */
-export function remove(provider: object, id: string, props?: PropertyBag): Promise<void> {
+export function deleteInstance(connection: Connection, id: string, recorded?: PropertyBag): Promise<void> {
   return advised("delete", async () => {
-    const { client } = await connectionForRecorded(provider, props);
+    assertSameApi(connection, recorded);
+    const { client } = connection;
     try {
       await client.deleteInstance(id);
     } catch (error) {
       if (!(error instanceof WaapiNotFoundError)) throw error;
-      await assertSameAccount(client, props, id); // already gone: the goal is reached
+      await assertSameAccount(client, recorded, id); // already gone: the goal is reached
     }
   });
 }
@@ -232,8 +197,10 @@ async function assertSameAccount(
 }
 
 /**
- * The shape the dynamic-provider host turns into a "resource initialization failed" response: `id`,
- * `properties` and `reasons` make Pulumi record the instance in the state.
+ * A create that made (or adopted) an instance but could not apply its settings. `id`, `properties`
+ * and `reasons` are the shape the dynamic-provider host turns into a "resource initialization
+ * failed" response, which makes Pulumi record the instance in the state; the native door maps the
+ * same fields onto the gRPC error.
  */
 export class InstanceInitializationError extends Error {
   readonly code = "ERR_WAAPI_INSTANCE_INCOMPLETE";

@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { ApiInstance, InstanceUpdateBody, InstanceUpdateResponse } from "../waapi-api";
 import { normalizeEvents, type InstanceInputs } from "./inputs";
 
@@ -79,12 +78,19 @@ export function updateBodyFor(inputs: InstanceInputs): InstanceUpdateBody {
 
 const DIFFED_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
 
+/** The shape both doors hand the engine: never a replacement. */
+export interface InstanceDiff {
+  changes: boolean;
+  replaces: [];
+  deleteBeforeReplace: false;
+}
+
 /**
  * Compares recorded outputs with new inputs. Events compare as sets; an absent webhook equals an
  * empty one. Never asks for replacement: every field is updatable in place, and deleting an instance
  * permanently shrinks the customer's plan.
  */
-export function diffInstance(olds: object, news: object): pulumi.dynamic.DiffResult {
+export function diffInstance(olds: object, news: object): InstanceDiff {
   const before: Partial<Record<string, unknown>> = olds;
   const after: Partial<Record<string, unknown>> = news;
   const adopt = after["adoptInstanceId"];

@@ -18,7 +18,7 @@ export const requireFromRoot = globalThis.requireFromNode;
 
 /** The compiled package, loaded by Node itself (jest's module registry cannot load ESM-only got). */
 export function loadBuiltPackage(): typeof Package {
-  if (!existsSync(join(process.cwd(), "dist", "provider", "instance", "lifecycle.js"))) {
+  if (!existsSync(join(process.cwd(), "dist", "provider", "dynamic", "lifecycle.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first (`make test` does)");
   }
   return requireFromRoot("pulumi-waapi") as typeof Package;
