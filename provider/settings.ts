@@ -27,7 +27,43 @@ export function resolveSettings(
 ): ProviderSettings {
   const pick = (key: keyof typeof CONFIG_KEYS) =>
     nonBlank(config?.get(CONFIG_KEYS[key])) ?? nonBlank(env[ENV_VARS[key]]);
-  return { apiToken: pick("apiToken"), baseUrl: (pick("baseUrl") ?? DEFAULT_BASE_URL).replace(/\/+$/, "") };
+  const baseUrl = (pick("baseUrl") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  assertTokenTravelsSafely(baseUrl);
+  return { apiToken: pick("apiToken"), baseUrl };
+}
+
+/** localhost, 127.0.0.0/8 and ::1: plain HTTP never leaves the machine there. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * The token goes with every request as a bearer header: over plain `http://` to another machine it
+ * would cross the network readable by anyone on the way. Loopback (the sandbox) stays allowed.
+ */
+function assertTokenTravelsSafely(baseUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return; // not a URL at all: the client says so, with the value
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) throw new InsecureBaseUrlError(url);
+}
+
+/** A base URL that would send the token in clear text; thrown at the first call that needs the API. */
+export class InsecureBaseUrlError extends Error {
+  readonly code = "ERR_WAAPI_INSECURE_BASE_URL";
+  constructor(url: URL) {
+    super(
+      `The WAAPI base URL http://${url.host}${url.pathname} uses plain HTTP to another machine, so the API ` +
+        `token would travel in clear text; nothing was sent. Use https://${url.host}${url.pathname} ` +
+        `(\`pulumi config set ${CONFIG_KEYS.baseUrl} https://…\`, or ${ENV_VARS.baseUrl}), or unset it for ` +
+        `the real service (${DEFAULT_BASE_URL}). Plain http:// is allowed only to loopback ` +
+        `(localhost, 127.0.0.1, [::1]), e.g. for the WAAPI sandbox.`,
+    );
+    this.name = "InsecureBaseUrlError";
+  }
 }
 
 function nonBlank(value: string | undefined): string | undefined {

@@ -2,17 +2,21 @@
  * Validation of `PUT /instances/{id}` the way a Laravel app validates it, so clients meet the real
  * 422 shapes and wording. The rules the sandbox assumes WAAPI uses:
  *
- *   name            sometimes|required|string|max:255
+ *   name            sometimes|required|string|max:255|not_regex:<control characters>
  *   webhook         sometimes|array
- *   webhook.url     sometimes|nullable|url:http,https
+ *   webhook.url     sometimes|nullable|url:http,https|max:2048
  *   webhook.events  sometimes|array
  *   webhook.events.*  in:<the 20 events>
  *
  * Laravel's global middleware runs first: TrimStrings trims every string and ConvertEmptyStringsToNull
  * turns "" into null. Faithful consequences a client must be ready for: a name is stored trimmed, and
  * `"url": ""` clears the webhook URL just like `null`. Keys the rules do not name are ignored.
+ *
+ * What a valid name, URL and event are is stated once, in provider/rules.ts, which the provider's
+ * `check` uses too; only the wording of the answers is the sandbox's own.
  */
 import { isWebhookEvent, type WebhookEvent } from "../provider/waapi-api";
+import { invalidEventIndexes, nameProblem, webhookUrlProblem } from "../provider/rules";
 import type { InstanceChanges } from "./store";
 
 /** Field path → messages, in the order Laravel reports them (rule order, then array index). */
@@ -20,8 +24,6 @@ export type ValidationErrors = Record<string, string[]>;
 
 export type ValidationResult =
   { ok: true; changes: InstanceChanges } | { ok: false; errors: ValidationErrors };
-
-const MAX_NAME_LENGTH = 255;
 
 /** TrimStrings + ConvertEmptyStringsToNull, applied recursively like Laravel does to the JSON input. */
 export function normalizeInput(value: unknown): unknown {
@@ -42,18 +44,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Laravel's `url` rule (restricted to http/https): an absolute URL with a host and no whitespace. */
-export function isHttpUrl(value: string): boolean {
-  // WHATWG URL parsing alone is too lenient ("http:example.com" parses), hence the shape check first.
-  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
 /** Validates a JSON object body (normalizing it first). Nothing is changed unless everything is valid. */
 export function validateInstanceUpdate(body: Record<string, unknown>): ValidationResult {
   const normalized = normalizeInput(body);
@@ -68,9 +58,13 @@ export function validateInstanceUpdate(body: Record<string, unknown>): Validatio
     const name = input.name;
     if (name === null) fail("name", "The name field is required.");
     else if (typeof name !== "string") fail("name", "The name field must be a string.");
-    else if ([...name].length > MAX_NAME_LENGTH) {
-      fail("name", `The name field must not be greater than ${MAX_NAME_LENGTH} characters.`);
-    } else changes.name = name;
+    else {
+      const problem = nameProblem(name);
+      if (problem?.kind === "too-long") {
+        fail("name", `The name field must not be greater than ${problem.max} characters.`);
+      } else if (problem) fail("name", "The name field format is invalid.");
+      else changes.name = name;
+    }
   }
 
   if ("webhook" in input) {
@@ -80,22 +74,23 @@ export function validateInstanceUpdate(body: Record<string, unknown>): Validatio
     else {
       if ("url" in webhook) {
         const url = webhook.url;
+        const problem = typeof url === "string" ? webhookUrlProblem(url) : undefined;
         if (url === null) changes.webhookUrl = null;
-        else if (typeof url === "string" && isHttpUrl(url)) changes.webhookUrl = url;
-        else fail("webhook.url", "The webhook.url field must be a valid URL.");
+        else if (typeof url !== "string") fail("webhook.url", "The webhook.url field must be a valid URL.");
+        else if (problem?.kind === "too-long") {
+          fail("webhook.url", `The webhook.url field must not be greater than ${problem.max} characters.`);
+        } else if (problem) fail("webhook.url", "The webhook.url field must be a valid URL.");
+        else changes.webhookUrl = url;
       }
       if ("events" in webhook) {
         const events = webhook.events;
         if (!Array.isArray(events)) fail("webhook.events", "The webhook.events field must be an array.");
         else {
-          const accepted: WebhookEvent[] = [];
-          events.forEach((event: unknown, index) => {
-            if (isWebhookEvent(event)) {
-              // A subscription is a set: a repeat is accepted and stored once.
-              if (!accepted.includes(event)) accepted.push(event);
-            } else fail(`webhook.events.${index}`, `The selected webhook.events.${index} is invalid.`);
-          });
-          changes.webhookEvents = accepted;
+          for (const index of invalidEventIndexes(events)) {
+            fail(`webhook.events.${index}`, `The selected webhook.events.${index} is invalid.`);
+          }
+          // A subscription is a set: a repeat is accepted and stored once.
+          changes.webhookEvents = [...new Set(events.filter(isWebhookEvent))] satisfies WebhookEvent[];
         }
       }
     }

@@ -1,4 +1,5 @@
 import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
+import { describeCodePoint, nameProblem, webhookUrlProblem } from "../rules";
 
 /**
  * What Pulumi puts in place of a value that is not known yet (during a preview, an output of a
@@ -51,7 +52,7 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
       const hint = closestName(key, INPUT_PROPERTIES);
       fail(
         key,
-        `'${key}' is not a WaapiInstance input` +
+        `${quoteText(key)} is not a WaapiInstance input` +
           (hint ? `; did you mean '${hint}'?` : `; the inputs are ${INPUT_PROPERTIES.join(", ")}.`),
       );
     }
@@ -64,10 +65,10 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
     fail("name", 'name is required: give the instance a display name, e.g. name: "Support line".');
   } else if (typeof name !== "string") {
     fail("name", `name must be a string, not ${describe(name)}.`);
-  } else if (name.trim() === "") {
-    fail("name", "name must not be empty or blank: give the instance a display name.");
   } else {
-    inputs["name"] = name.trim();
+    const reason = nameReason(name);
+    if (reason) fail("name", reason);
+    else inputs["name"] = name.trim();
   }
 
   const webhookUrl = news["webhookUrl"];
@@ -107,27 +108,57 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
   return { inputs, failures };
 }
 
+function nameReason(name: string): string | undefined {
+  const problem = nameProblem(name);
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case "empty":
+      return "name must not be empty or blank: give the instance a display name.";
+    case "control-character":
+      return (
+        `name contains ${describeCodePoint(problem.codePoint)} at position ${problem.index + 1}: ` +
+        "a display name is one line of plain text; remove it."
+      );
+    case "too-long":
+      return `name is ${problem.length} characters long; WAAPI takes at most ${problem.max}: shorten it.`;
+  }
+}
+
+/**
+ * The URL itself is never quoted: it may have been given as a secret (a token in its query), and a
+ * check failure is printed in plain text.
+ */
 function checkWebhookUrl(value: unknown): string | undefined {
   if (typeof value !== "string") {
-    return `webhookUrl must be a string URL, not ${describe(value)}.`;
+    return `webhookUrl must be a string URL, not ${describe(value, false)}.`;
   }
-  const trimmed = value.trim();
-  if (trimmed === "") {
-    return "webhookUrl must not be empty: omit webhookUrl to have no webhook, or give an https:// URL.";
+  const problem = webhookUrlProblem(value);
+  const example = "write it in full, e.g. https://example.com/waapi";
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case "empty":
+      return "webhookUrl must not be empty: omit webhookUrl to have no webhook, or give an https:// URL.";
+    case "control-character":
+      return (
+        `webhookUrl contains ${describeCodePoint(problem.codePoint)} at position ${problem.index + 1}: ` +
+        "a URL cannot hold control characters; remove it."
+      );
+    case "whitespace":
+      return (
+        `webhookUrl contains ${describeCodePoint(problem.codePoint)} at position ${problem.index + 1}: ` +
+        "a URL has no blanks; remove it or percent-encode it (a space is %20)."
+      );
+    case "too-long":
+      return `webhookUrl is ${problem.length} characters long; WAAPI takes at most ${problem.max}.`;
+    case "not-absolute":
+      return `webhookUrl is not an absolute URL: ${example}.`;
+    case "scheme":
+      return `webhookUrl must use http or https, not '${problem.scheme}': WAAPI delivers webhooks over HTTP(S).`;
+    case "no-host":
+      return `webhookUrl has no host (it needs "//" and a host after the scheme): ${example}.`;
   }
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return `webhookUrl '${trimmed}' is not an absolute URL: write it in full, e.g. https://example.com/waapi.`;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return `webhookUrl must use http or https, not '${url.protocol.replace(/:$/, "")}': WAAPI delivers webhooks over HTTP(S).`;
-  }
-  if (url.hostname === "") {
-    return `webhookUrl '${trimmed}' has no host: write it in full, e.g. https://example.com/waapi.`;
-  }
-  return undefined;
 }
 
 /** Returns the sorted set of events, or the reason they are not acceptable. */
@@ -148,7 +179,7 @@ function checkWebhookEvents(value: unknown): WebhookEvent[] | string {
     } else {
       const hint = closestName(event.trim(), WEBHOOK_EVENTS);
       problems.push(
-        `webhookEvents[${index}] '${event}' is not a WAAPI webhook event` +
+        `webhookEvents[${index}] ${quoteText(event)} is not a WAAPI webhook event` +
           (hint ? ` (did you mean '${hint}'?)` : ""),
       );
     }
@@ -197,10 +228,17 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-function describe(value: unknown): string {
+/** 'text' in single quotes, with control characters escaped so a message stays one clean line. */
+function quoteText(text: string): string {
+  return `'${JSON.stringify(text).slice(1, -1)}'`;
+}
+
+/** The kind of a value, and the value itself unless `quote` is false (it may be a secret). */
+function describe(value: unknown, quote = true): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return `the string '${value}'`;
+  if (typeof value === "string") return quote ? `the string ${quoteText(value)}` : "a string";
   const type = typeof value;
-  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} (${JSON.stringify(value)})`;
+  const article = /^[aeiou]/.test(type) ? "an" : "a";
+  return quote ? `${article} ${type} (${JSON.stringify(value)})` : `${article} ${type}`;
 }

@@ -364,6 +364,16 @@ describe("errors a person can act on", () => {
     }
   });
 
+  it("a plain-HTTP base URL off this machine is refused before the token is sent, with the fix", async () => {
+    const p = await provider({ baseUrl: "http://203.0.113.7/api/v1" });
+    expect((await p.check({}, { name: "x" })).failures).toBeUndefined(); // preview still works
+    const error = await thrownBy(() => p.create({ name: "x" }));
+    expect(error["code"]).toBe("ERR_WAAPI_INSECURE_BASE_URL");
+    expect(error.message).toContain("travel in clear text; nothing was sent");
+    expect(error.message).toContain("https://203.0.113.7/api/v1");
+    expectNoToken(error);
+  });
+
   it("401: the token is invalid or was deleted", async () => {
     const p = await provider({ apiToken: "1|not-a-real-token" });
     const error = await thrownBy(() => p.create({ name: "x" }));

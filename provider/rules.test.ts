@@ -1,0 +1,159 @@
+import fc from "fast-check";
+import { validateInstanceUpdate } from "../sandbox/validation";
+import { checkInstanceInputs, type InstanceInputs } from "./instance/inputs";
+import { updateBodyFor } from "./instance/state";
+import { MAX_NAME_LENGTH, MAX_WEBHOOK_URL_LENGTH, nameProblem, webhookUrlProblem } from "./rules";
+import { WEBHOOK_EVENTS } from "./waapi-api";
+
+describe("nameProblem", () => {
+  it.each([
+    ["Support line", undefined],
+    ["  Support line  ", undefined],
+    ["Ünïcödé ✓ 客服", undefined],
+    ["x".repeat(MAX_NAME_LENGTH), undefined],
+    ["😀".repeat(MAX_NAME_LENGTH), undefined], // counted in characters, not UTF-16 units
+  ])("accepts case %#", (name, expected) => {
+    expect(nameProblem(name)).toEqual(expected);
+  });
+
+  it.each([
+    ["", { kind: "empty" }],
+    [" \t\n", { kind: "empty" }],
+    ["a\nb", { kind: "control-character", codePoint: 0x0a, index: 1 }],
+    ["a\rb", { kind: "control-character", codePoint: 0x0d, index: 1 }],
+    ["ab\0", { kind: "control-character", codePoint: 0x00, index: 2 }],
+    ["a\tb", { kind: "control-character", codePoint: 0x09, index: 1 }],
+    ["a\u007fb", { kind: "control-character", codePoint: 0x7f, index: 1 }],
+    ["a\u0085b", { kind: "control-character", codePoint: 0x85, index: 1 }],
+    ["x".repeat(MAX_NAME_LENGTH + 1), { kind: "too-long", length: 256, max: MAX_NAME_LENGTH }],
+  ])("rejects case %#", (name, expected) => {
+    expect(nameProblem(name)).toEqual(expected);
+  });
+});
+
+describe("webhookUrlProblem", () => {
+  it.each([
+    "https://hooks.example.com/waapi",
+    "http://127.0.0.1:8080/hook?x=1#frag",
+    "HTTPS://EXAMPLE.COM",
+    "https://user:pw@example.com/x",
+    "https://[::1]:8443/x",
+    "https://例え.jp/パス",
+  ])("accepts %j", (url) => {
+    expect(webhookUrlProblem(url)).toBeUndefined();
+  });
+
+  it.each([
+    ["", "empty"],
+    ["http:example.com/hook", "no-host"],
+    ["https:/example.com/x", "no-host"],
+    ["https:///x", "no-host"],
+    ["https://", "no-host"],
+    ["example.com/hook", "not-absolute"],
+    ["/hook", "not-absolute"],
+    ["ftp://example.com", "scheme"],
+    ["https://example.com/a b", "whitespace"],
+    ["https://example.com/a\u00a0b", "whitespace"],
+    ["https://example.com/a\nb", "control-character"],
+    ["https://example.com/a\0", "control-character"],
+    [`https://example.com/${"a".repeat(MAX_WEBHOOK_URL_LENGTH)}`, "too-long"],
+  ])("rejects case %# as %s", (url, kind) => {
+    expect(webhookUrlProblem(url)?.kind).toBe(kind);
+  });
+});
+
+/**
+ * The promise the shared rules exist for: `check` is never looser than the sandbox. Generated names,
+ * URLs and event lists — plausible ones, broken ones and hostile ones — go through both.
+ */
+describe("check and the sandbox agree (property-based)", () => {
+  const isInstanceInputs = (
+    value: Record<string, unknown>,
+  ): value is Record<string, unknown> & InstanceInputs => typeof value["name"] === "string";
+  const controlCharacter = fc.oneof(
+    fc.integer({ min: 0, max: 0x1f }),
+    fc.constant(0x7f),
+    fc.integer({ min: 0x80, max: 0x9f }),
+  );
+  const awkward = fc.oneof(
+    controlCharacter.map((code) => String.fromCodePoint(code)),
+    fc.constantFrom(" ", "\u00a0", "\u2028", "\ufeff", "😀", "/", ":", "//", "?", "#", "@", "%", "[", "]"),
+  );
+  /** A string with awkward characters spliced in at random places. */
+  const spliced = (base: fc.Arbitrary<string>) =>
+    fc.tuple(base, fc.array(fc.tuple(fc.nat(), awkward), { maxLength: 3 })).map(([text, insertions]) =>
+      insertions.reduce((out, [at, piece]) => {
+        const i = at % (out.length + 1);
+        return out.slice(0, i) + piece + out.slice(i);
+      }, text),
+    );
+
+  const names = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 40 }),
+    spliced(fc.string({ maxLength: 20 })),
+    fc.string({ unit: "binary", maxLength: 30 }),
+    fc.integer({ min: MAX_NAME_LENGTH - 3, max: MAX_NAME_LENGTH + 3 }).map((n) => "n".repeat(n)),
+    fc.integer({ min: MAX_NAME_LENGTH - 2, max: MAX_NAME_LENGTH + 2 }).map((n) => "é".repeat(n)),
+  );
+  const schemes = fc.constantFrom("http", "https", "HTTP", "ftp", "javascript", "mailto", "");
+  const separators = fc.constantFrom("://", ":/", ":", ":///", "//", "");
+  const urls = fc.oneof(
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    spliced(fc.webUrl()),
+    fc
+      .tuple(schemes, separators, fc.domain(), fc.webPath())
+      .map(([scheme, separator, host, path]) => `${scheme}${separator}${host}${path}`),
+    fc.string({ maxLength: 30 }),
+    fc
+      .integer({ min: MAX_WEBHOOK_URL_LENGTH - 30, max: MAX_WEBHOOK_URL_LENGTH + 3 })
+      .map((n) => `https://example.com/${"p".repeat(n - 20)}`),
+  );
+  const events = fc.array(
+    fc.oneof(fc.constantFrom(...WEBHOOK_EVENTS), spliced(fc.constantFrom(...WEBHOOK_EVENTS)), fc.string()),
+    { maxLength: 4 },
+  );
+  const declaration = fc.record({ name: names, webhookUrl: urls, webhookEvents: events });
+
+  const sandboxField = (field: string): string =>
+    field === "name" ? "name" : field === "webhook.url" ? "webhookUrl" : "webhookEvents";
+
+  it("whatever the sandbox would answer 422, check has rejected first, naming the property", () => {
+    let rejected = 0;
+    fc.assert(
+      fc.property(declaration, ({ name, webhookUrl, webhookEvents }) => {
+        // The values as a user declared them, sent to the sandbox unchanged.
+        const verdict = validateInstanceUpdate({ name, webhook: { url: webhookUrl, events: webhookEvents } });
+        const { failures } = checkInstanceInputs({ name, webhookUrl, webhookEvents });
+        if (!verdict.ok) {
+          rejected++;
+          const failed = new Set(failures.map((failure) => failure.property));
+          for (const field of Object.keys(verdict.errors)) expect(failed).toContain(sandboxField(field));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(rejected).toBeGreaterThan(150); // the sandbox really said 422 to many of them
+  });
+
+  it("whatever check accepts, the sandbox accepts as the provider sends it", () => {
+    // Mostly plausible values, so that most runs get past check and reach the sandbox.
+    const plausible = fc.record({
+      name: fc.oneof(fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }), names),
+      webhookUrl: fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), urls),
+      webhookEvents: events,
+    });
+    let accepted = 0;
+    const runs = 1000;
+    fc.assert(
+      fc.property(plausible, (declared) => {
+        const { inputs, failures } = checkInstanceInputs(declared);
+        if (failures.length > 0 || !isInstanceInputs(inputs)) return;
+        accepted++;
+        const body = JSON.parse(JSON.stringify(updateBodyFor(inputs)));
+        expect(validateInstanceUpdate(body)).toMatchObject({ ok: true });
+      }),
+      { numRuns: runs },
+    );
+    expect(accepted).toBeGreaterThan(runs / 10); // the property was not vacuous
+  });
+});

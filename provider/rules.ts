@@ -1,0 +1,111 @@
+/**
+ * What a valid instance name, webhook URL and event list are: the one statement of WAAPI's input
+ * rules. The provider's `check` (instance/inputs.ts) and the sandbox's `PUT` validation
+ * (sandbox/validation.ts) both ask these functions, so `check` can never be looser than the sandbox's
+ * picture of the server: whatever the server would answer 422, `check` has refused first.
+ *
+ * The functions say *what* is wrong as data; each caller words it for its readers (a Pulumi user, or
+ * a Laravel-style 422 body). Values are judged after trimming, as both sides trim (Laravel's
+ * TrimStrings middleware on the server).
+ */
+import { isWebhookEvent } from "./waapi-api";
+
+/** Laravel's `max:255` on the name, counted in characters (code points), like `mb_strlen`. */
+export const MAX_NAME_LENGTH = 255;
+
+/**
+ * Laravel's `url` rule sets no length of its own; the sandbox assumes the column a URL is stored in
+ * caps it, and 2048 characters is the common ceiling of URLs that every HTTP stack accepts.
+ */
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+/** Why a name or URL is not acceptable. `index` counts code points into the trimmed value. */
+export type TextProblem =
+  | { kind: "empty" }
+  | { kind: "too-long"; length: number; max: number }
+  | { kind: "control-character"; codePoint: number; index: number }
+  | { kind: "whitespace"; codePoint: number; index: number }
+  | { kind: "not-absolute" }
+  | { kind: "scheme"; scheme: string }
+  | { kind: "no-host" };
+
+/** C0 controls, DEL and C1 controls: never part of a display name or a URL. */
+function isControl(codePoint: number): boolean {
+  return codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f);
+}
+
+function firstMatching(
+  characters: readonly string[],
+  test: (codePoint: number, character: string) => boolean,
+): { codePoint: number; index: number } | undefined {
+  for (let index = 0; index < characters.length; index++) {
+    const character = characters[index] ?? "";
+    const codePoint = character.codePointAt(0) ?? 0;
+    if (test(codePoint, character)) return { codePoint, index };
+  }
+  return undefined;
+}
+
+export type NameProblem = Extract<TextProblem, { kind: "empty" | "too-long" | "control-character" }>;
+
+/** A trimmed name: 1–255 characters, none of them a control character. */
+export function nameProblem(name: string): NameProblem | undefined {
+  const characters = [...name.trim()];
+  if (characters.length === 0) return { kind: "empty" };
+  const control = firstMatching(characters, isControl);
+  if (control) return { kind: "control-character", ...control };
+  if (characters.length > MAX_NAME_LENGTH) {
+    return { kind: "too-long", length: characters.length, max: MAX_NAME_LENGTH };
+  }
+  return undefined;
+}
+
+/**
+ * A trimmed webhook URL, as Laravel's `url:http,https` rule takes it: absolute, `http` or `https`,
+ * with a host, and without whitespace or control characters anywhere (WHATWG URL parsing alone would
+ * accept `http:example.com`, `https:/x` or a tab inside, which Laravel refuses).
+ */
+export function webhookUrlProblem(url: string): TextProblem | undefined {
+  const trimmed = url.trim();
+  const characters = [...trimmed];
+  if (characters.length === 0) return { kind: "empty" };
+  const control = firstMatching(characters, isControl);
+  if (control) return { kind: "control-character", ...control };
+  const blank = firstMatching(characters, (_codePoint, character) => /\s/u.test(character));
+  if (blank) return { kind: "whitespace", ...blank };
+  if (characters.length > MAX_WEBHOOK_URL_LENGTH) {
+    return { kind: "too-long", length: characters.length, max: MAX_WEBHOOK_URL_LENGTH };
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
+  if (scheme === undefined) return { kind: "not-absolute" };
+  if (!/^https?$/i.test(scheme)) return { kind: "scheme", scheme: scheme.toLowerCase() };
+  // Laravel wants "scheme://authority": "http:example.com" and "https:/x" are not URLs to it.
+  if (!/^https?:\/\/[^/?#]/i.test(trimmed)) return { kind: "no-host" };
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return { kind: "not-absolute" };
+  }
+  if (parsed.hostname === "") return { kind: "no-host" };
+  return undefined;
+}
+
+/** The positions in an event list that are not WAAPI events. Repeats are fine: it is a set. */
+export function invalidEventIndexes(events: readonly unknown[]): number[] {
+  return events.flatMap((event, index) => (isWebhookEvent(event) ? [] : [index]));
+}
+
+/** "a line feed (U+000A)", for messages. */
+export function describeCodePoint(codePoint: number): string {
+  const names: Record<number, string> = {
+    0x00: "a NUL character",
+    0x09: "a tab",
+    0x0a: "a line feed",
+    0x0d: "a carriage return",
+    0x20: "a space",
+    0x7f: "a DEL character",
+  };
+  const hex = codePoint.toString(16).toUpperCase().padStart(4, "0");
+  return `${names[codePoint] ?? "the character"} (U+${hex})`;
+}
