@@ -12,4 +12,23 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // The provider installs without the sandbox's server, an optional peer (README, "Development").
+    files: ["provider/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["fastify", "fastify/*", "**/sandbox", "**/sandbox/*"],
+              message:
+                "provider/ must not need the sandbox or fastify: they are not installed with the provider.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

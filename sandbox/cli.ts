@@ -3,7 +3,28 @@
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { USAGE, parseCli } from "./cli-args";
-import { startSandbox } from "./sandbox";
+
+type SandboxModule = typeof import("./sandbox");
+
+/**
+ * fastify is an optional peer dependency (README, "Development"): a provider user's `npm install`
+ * does not pull the sandbox's server. So the server is loaded only once the arguments are valid, and
+ * its absence gets the one command that fixes it instead of a stack trace.
+ */
+async function loadSandbox(): Promise<SandboxModule | undefined> {
+  try {
+    return await import("./sandbox.js");
+  } catch (error) {
+    const missing = error instanceof Error && "code" in error && error.code === "MODULE_NOT_FOUND";
+    if (!missing || !error.message.includes("'fastify'")) throw error;
+    process.stderr.write(
+      "waapi-sandbox: the sandbox's server, fastify, is not installed. It is an optional peer " +
+        "dependency of pulumi-waapi, which npm leaves out so that the provider installs lean. " +
+        "Add it beside pulumi-waapi:\n\n  npm install --save-dev fastify\n",
+    );
+    return undefined;
+  }
+}
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
@@ -22,10 +43,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const { config } = command;
+  const sandboxModule = await loadSandbox();
+  if (sandboxModule === undefined) return 1;
   // A generated token is registered like a given one, so it also survives a hook-triggered reset.
   const generated =
     config.token === undefined ? `sandbox|${randomBytes(30).toString("base64url")}` : undefined;
-  const sandbox = await startSandbox({
+  const sandbox = await sandboxModule.startSandbox({
     host: config.host,
     port: config.port,
     retrieveShape: config.retrieveShape,
