@@ -1,7 +1,22 @@
 import { DEFAULT_BASE_URL } from "./waapi-api";
 
-/** Stack configuration keys, set with `pulumi config set [--secret] waapi:<key> …`. */
-export const CONFIG_KEYS = { apiToken: "waapi:apiToken", baseUrl: "waapi:baseUrl" } as const;
+/**
+ * Stack configuration keys, set with `pulumi config set [--secret] waapi:<key> …`. The doc comments are
+ * the native plugin's config reference (scripts/generate-schema.cjs).
+ */
+export const CONFIG_KEYS = {
+  /**
+   * The WAAPI API token, from "User API Tokens" on waapi.app; set it with `--secret`. Falls back to
+   * WAAPI_API_TOKEN.
+   * @secret
+   */
+  apiToken: "waapi:apiToken",
+  /**
+   * The WAAPI API to talk to, default https://waapi.app/api/v1 (a sandbox's URL in tests). Falls back
+   * to WAAPI_BASE_URL.
+   */
+  baseUrl: "waapi:baseUrl",
+} as const;
 
 /** Environment fallbacks, for CI jobs and for driving the provider outside Pulumi. */
 export const ENV_VARS = { apiToken: "WAAPI_API_TOKEN", baseUrl: "WAAPI_BASE_URL" } as const;

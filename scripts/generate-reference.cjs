@@ -52,48 +52,104 @@ function table(rows) {
   ].join("\n");
 }
 
-function reference() {
+/**
+ * The value of a top-level `const NAME = … [as const]` in `file`.
+ * @param {string} file @param {string} name @returns {ts.Expression | undefined}
+ */
+function constInitializer(file, name) {
+  /** @type {ts.Expression | undefined} */
+  let found;
+  parse(file).forEachChild((node) => {
+    if (!ts.isVariableStatement(node)) return;
+    for (const declaration of node.declarationList.declarations) {
+      if (declaration.name.getText() !== name || !declaration.initializer) continue;
+      const value = declaration.initializer;
+      found = ts.isAsExpression(value) ? value.expression : value;
+    }
+  });
+  return found;
+}
+
+/**
+ * @typedef {{ name: string, type: string, required: boolean, summary: string, description: string }} Member
+ * @typedef {{ inputs: Member[], outputs: Member[], events: string[] }} InstanceDescription
+ */
+
+/** The whole doc comment of a node, paragraphs kept. @param {ts.Node} node */
+function fullComment(node) {
+  const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
+  return docs
+    .map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? "")
+    .join("\n")
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, " ").trim())
+    .join("\n\n");
+}
+
+/**
+ * WaapiInstance's inputs, outputs and webhook events as the code declares them: the one source of
+ * the README reference and of the native plugin's schema (scripts/generate-schema.cjs).
+ * @returns {InstanceDescription}
+ */
+function describeInstance() {
   const resource = parse(RESOURCE);
-  /** @type {string[][]} */
-  const inputs = [["input", "type", "meaning"]];
-  /** @type {string[][]} */
-  const outputs = [["output", "type", "meaning"]];
+  /** @type {Member[]} */
+  const inputs = [];
+  /** @type {Member[]} */
+  const outputs = [];
   resource.forEachChild((node) => {
     if (ts.isInterfaceDeclaration(node) && node.name.text === "WaapiInstanceArgs") {
       for (const member of node.members) {
         if (!ts.isPropertySignature(member) || !member.type) continue;
-        const type = `\`${plainType(member.type.getText())}\`, ${member.questionToken ? "optional" : "required"}`;
-        inputs.push([`\`${member.name.getText()}\``, type, summary(member)]);
+        inputs.push({
+          name: member.name.getText(),
+          type: plainType(member.type.getText()),
+          required: !member.questionToken,
+          summary: summary(member),
+          description: fullComment(member),
+        });
       }
     }
     if (ts.isClassDeclaration(node) && node.name?.text === "WaapiInstance") {
       for (const member of node.members) {
         if (!ts.isPropertyDeclaration(member) || !member.type?.getText().startsWith("pulumi.Output<"))
           continue;
-        outputs.push([
-          `\`${member.name.getText()}\``,
-          `\`${plainType(member.type.getText())}\``,
-          summary(member),
-        ]);
+        const type = plainType(member.type.getText());
+        outputs.push({
+          name: member.name.getText(),
+          type,
+          required: !type.includes("undefined"),
+          summary: summary(member),
+          description: fullComment(member),
+        });
       }
     }
   });
 
-  /** @type {string[]} */
-  let events = [];
-  parse(VOCABULARY).forEachChild((node) => {
-    if (!ts.isVariableStatement(node)) return;
-    for (const declaration of node.declarationList.declarations) {
-      if (declaration.name.getText() !== "WEBHOOK_EVENTS" || !declaration.initializer) continue;
-      const list = ts.isAsExpression(declaration.initializer)
-        ? declaration.initializer.expression
-        : declaration.initializer;
-      if (ts.isArrayLiteralExpression(list))
-        events = list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""));
-    }
-  });
-  if (inputs.length < 2 || outputs.length < 2 || events.length === 0)
+  const list = constInitializer(VOCABULARY, "WEBHOOK_EVENTS");
+  const events =
+    list && ts.isArrayLiteralExpression(list)
+      ? list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""))
+      : [];
+  if (inputs.length === 0 || outputs.length === 0 || events.length === 0)
     throw new Error("reference: nothing found");
+  return { inputs, outputs, events };
+}
+
+function reference() {
+  const { inputs, outputs, events } = describeInstance();
+  const inputRows = [
+    ["input", "type", "meaning"],
+    ...inputs.map((m) => [
+      `\`${m.name}\``,
+      `\`${m.type}\`, ${m.required ? "required" : "optional"}`,
+      m.summary,
+    ]),
+  ];
+  const outputRows = [
+    ["output", "type", "meaning"],
+    ...outputs.map((m) => [`\`${m.name}\``, `\`${m.type}\``, m.summary]),
+  ];
 
   return [
     BEGIN,
@@ -102,13 +158,13 @@ function reference() {
     "",
     "All of them are updated in place: no change ever replaces an instance.",
     "",
-    table(inputs),
+    table(inputRows),
     "",
     `\`WebhookEvent\` is one of the ${events.length} events WAAPI knows: ${events.map((e) => `\`${e}\``).join(", ")}.`,
     "",
     "### Outputs",
     "",
-    table(outputs),
+    table(outputRows),
     "",
     END,
   ].join("\n");
@@ -122,7 +178,7 @@ function withReference(readme) {
   return readme.slice(0, start) + reference() + readme.slice(end + END.length);
 }
 
-module.exports = { withReference, README };
+module.exports = { withReference, describeInstance, parse, constInitializer, fullComment, README };
 
 if (require.main === module) {
   const current = fs.readFileSync(README, "utf8");

@@ -132,6 +132,23 @@ export function readInstance(
   });
 }
 
+/** One instance by id, for a lookup: unlike a refresh, a missing instance is an error, not "gone". */
+export function lookupInstance(connection: Connection, id: number | string): Promise<RecordedInstance> {
+  return advised("read", async () => ({
+    ...outputsFromApi(await connection.client.getInstance(id)),
+    apiBaseUrl: connection.apiBaseUrl,
+  }));
+}
+
+/** Every instance the token's account has, sorted by id. */
+export function listAllInstances(connection: Connection): Promise<RecordedInstance[]> {
+  return advised("read", async () =>
+    (await connection.client.listInstances())
+      .map((instance) => ({ ...outputsFromApi(instance), apiBaseUrl: connection.apiBaseUrl }))
+      .sort((a, b) => a.instanceId - b.instanceId),
+  );
+}
+
 /** One PUT that makes instance `id` match `inputs`. */
 export function updateInstance(
   connection: Connection,

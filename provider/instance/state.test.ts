@@ -1,5 +1,12 @@
 import type { ApiInstance } from "../waapi-api";
-import { diffInstance, inputsFromOutputs, outputsFromApi, outputsFromUpdate, updateBodyFor } from "./state";
+import {
+  diffInstance,
+  inputsFromOutputs,
+  outputsFromApi,
+  outputsFromUpdate,
+  propertyChanges,
+  updateBodyFor,
+} from "./state";
 
 const live: ApiInstance = {
   id: 1001,
@@ -114,5 +121,36 @@ describe("diffInstance", () => {
     expect(result.changes).toBe(true);
     expect(result.replaces).toEqual([]);
     expect(result.deleteBeforeReplace).toBe(false);
+  });
+});
+
+describe("propertyChanges", () => {
+  const olds = outputsFromApi(live);
+  const declared = {
+    name: "Support line",
+    webhookUrl: live.webhook_url,
+    webhookEvents: ["message", "ready"],
+  };
+
+  it("names each changed property with how it changed", () => {
+    expect(propertyChanges(olds, declared)).toEqual([]);
+    expect(
+      propertyChanges(olds, { ...declared, name: "Sales", webhookUrl: undefined, webhookEvents: ["ready"] }),
+    ).toEqual([
+      { property: "name", kind: "update" },
+      { property: "webhookUrl", kind: "delete" },
+      { property: "webhookEvents", kind: "update" },
+    ]);
+    const bare = outputsFromApi({ ...live, webhook_url: null, webhook_events: [] });
+    expect(propertyChanges(bare, declared)).toEqual([
+      { property: "webhookUrl", kind: "add" },
+      { property: "webhookEvents", kind: "add" },
+    ]);
+  });
+
+  it("refuses to switch to another instance", () => {
+    expect(() => propertyChanges(olds, { ...declared, adoptInstanceId: 7 })).toThrow(
+      /never switches instances/,
+    );
   });
 });

@@ -85,12 +85,29 @@ export interface InstanceDiff {
   deleteBeforeReplace: false;
 }
 
+/** How one declared property differs from what is recorded (Pulumi's PropertyDiff kinds, minus replacement). */
+export type PropertyChangeKind = "add" | "update" | "delete";
+
+export interface PropertyChange {
+  property: (typeof DIFFED_PROPERTIES)[number];
+  kind: PropertyChangeKind;
+}
+
 /**
  * Compares recorded outputs with new inputs. Events compare as sets; an absent webhook equals an
  * empty one. Never asks for replacement: every field is updatable in place, and deleting an instance
  * permanently shrinks the customer's plan.
  */
 export function diffInstance(olds: object, news: object): InstanceDiff {
+  return { changes: propertyChanges(olds, news).length > 0, replaces: [], deleteBeforeReplace: false };
+}
+
+/**
+ * The properties whose meaning differs between recorded outputs and new inputs, each with how: the
+ * per-property diff the native door gives the engine (`detailedDiff`). Throws when the inputs ask to
+ * switch instances.
+ */
+export function propertyChanges(olds: object, news: object): PropertyChange[] {
   const before: Partial<Record<string, unknown>> = olds;
   const after: Partial<Record<string, unknown>> = news;
   const adopt = after["adoptInstanceId"];
@@ -105,11 +122,19 @@ export function diffInstance(olds: object, news: object): InstanceDiff {
         `A WaapiInstance never switches instances: remove adoptInstanceId, or declare a new resource to adopt ${adopt}.`,
     );
   }
-  const changes = DIFFED_PROPERTIES.some(
-    (property) => comparable(property, before[property]) !== comparable(property, after[property]),
-  );
-  return { changes, replaces: [], deleteBeforeReplace: false };
+  const changes: PropertyChange[] = [];
+  for (const property of DIFFED_PROPERTIES) {
+    const was = comparable(property, before[property]);
+    const is = comparable(property, after[property]);
+    if (was === is) continue;
+    const kind = was === EMPTY[property] ? "add" : is === EMPTY[property] ? "delete" : "update";
+    changes.push({ property, kind });
+  }
+  return changes;
 }
+
+/** What an unset property compares as. */
+const EMPTY = { name: "null", webhookUrl: "null", webhookEvents: "[]" } as const;
 
 /** A canonical string for a property value, so that equal meanings compare equal. */
 function comparable(property: (typeof DIFFED_PROPERTIES)[number], value: unknown): string {
