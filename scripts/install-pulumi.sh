@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the Pulumi CLI available for `make demo` and the end-to-end tests, and prints the directory to
 # put first on PATH. That directory holds `pulumi`, `pulumi-language-nodejs` and
-# `pulumi-resource-pulumi-nodejs` side by side, which is how the engine expects bundled plugins
+# `pulumi-resource-pulumi-nodejs` (and `pulumi-language-yaml`) side by side, which is how the engine expects bundled plugins
 # (anything else makes it warn "using … from $PATH" on every run).
 #
 # Order of preference:
@@ -21,13 +21,39 @@ set -euo pipefail
 
 PULUMI_CLI_FALLBACK_VERSION=3.274.1
 LANGUAGE_HOST_FALLBACK_SDK_VERSION=3.68.0
+# The YAML language host (programs of the native plugin's tests): its own Go module, served by the
+# proxy and installable with `go install` (its go.mod has no replace directives).
+YAML_HOST_VERSION=1.25.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 log() { echo "install-pulumi: $*" >&2; }
 
+cache_root="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}"
+
+# ensure_yaml_host DIR: put pulumi-language-yaml into DIR (a cached CLI build of ours), building it
+# once from its Go module into the cache.
+ensure_yaml_host() {
+  [ -x "$1/pulumi-language-yaml" ] && return 0
+  local built="$cache_root/language-yaml-v$YAML_HOST_VERSION/bin"
+  if [ ! -x "$built/pulumi-language-yaml" ]; then
+    command -v go >/dev/null 2>&1 || {
+      log "no Go toolchain to build pulumi-language-yaml v$YAML_HOST_VERSION"
+      return 1
+    }
+    log "building pulumi-language-yaml v$YAML_HOST_VERSION into $built (first run only; a few minutes)"
+    rm -rf "$built.partial" && mkdir -p "$built.partial"
+    GOBIN="$built.partial" go install -trimpath -ldflags "-s -w" \
+      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_HOST_VERSION" >&2
+    rm -rf "$built" && mv "$built.partial" "$built"
+  fi
+  cp "$built/pulumi-language-yaml" "$1/"
+}
+
 if [ -z "${WAAPI_FORCE_PULUMI_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
   existing=$(dirname "$(command -v pulumi)")
   if [ -x "$existing/pulumi-language-nodejs" ]; then
+    # The official installer ships pulumi-language-yaml beside pulumi; a bare CLI lacks it.
+    [ -x "$existing/pulumi-language-yaml" ] || log "no pulumi-language-yaml beside $existing/pulumi: YAML programs will not run"
     echo "$existing"
     exit 0
   fi
@@ -39,7 +65,6 @@ if [ ! -f "$dynamic_provider_plugin" ]; then
   exit 1
 fi
 sdk_version=$(node -p "require('$root/node_modules/@pulumi/pulumi/package.json').version")
-cache_root="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}"
 
 served() { # served MODULE VERSION: does the module proxy serve this version's source?
   (cd "$1" && GOFLAGS=-mod=mod go mod download "$2@v$3" >/dev/null 2>&1)
@@ -54,6 +79,7 @@ new_build_module() { # new_build_module DIR: an empty throw-away Go module
 for candidate in "$cache_root"/sdk-"$sdk_version"-*/bin; do
   if [ -x "$candidate/pulumi" ] && [ -x "$candidate/pulumi-language-nodejs" ]; then
     cp "$dynamic_provider_plugin" "$candidate/"
+    ensure_yaml_host "$candidate"
     echo "$candidate"
     exit 0
   fi
@@ -100,6 +126,7 @@ build() { # build DIR MODULE VERSION PACKAGE
 build "$target/build-cli" github.com/pulumi/pulumi/pkg/v3 "$cli_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 build "$target/build-language-host" "$host_module" "$host_version" "$host_package"
 cp "$dynamic_provider_plugin" "$staging/"
+ensure_yaml_host "$staging"
 # Publish only a complete build, so an interrupted one is never mistaken for a cache hit.
 rm -rf "$target/bin" "$target/build-cli" "$target/build-language-host" "$probe"
 mv "$staging" "$target/bin"

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import type { WebhookEvent } from "../../provider/waapi-api";
+import { makeInstanceByHand } from "../support/dashboard";
 import { OfflineStacks } from "../support/pulumi";
 
 const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "program");
@@ -233,22 +234,9 @@ it("a create whose PUT failed is recorded, and the next up finishes it without a
 
 it("an existing instance is brought under management with adoptInstanceId, without creating one", async () => {
   // An instance made by hand in the dashboard.
-  const headers = {
-    Authorization: `Bearer ${token}`,
-    Accept: "application/json",
-    "Content-Type": "application/json",
-  };
-  const made = (await (await fetch(`${sandbox.baseUrl}/instances`, { method: "POST", headers })).json()) as {
-    instance: { id: number };
-  };
-  const id = made.instance.id;
-  await fetch(`${sandbox.baseUrl}/instances/${id}`, {
-    method: "PUT",
-    headers,
-    body: JSON.stringify({
-      name: "Legacy line",
-      webhook: { url: "https://legacy.example.com/hook", events: ["message"] },
-    }),
+  const id = await makeInstanceByHand(sandbox, token, {
+    name: "Legacy line",
+    webhook: { url: "https://legacy.example.com/hook", events: ["message"] },
   });
   const legacy: DeclaredInstance = {
     name: "Legacy line",

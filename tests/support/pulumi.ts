@@ -3,6 +3,7 @@
  * backend in a temporary folder, passphrase secrets, no update check), with the WAAPI token set as
  * a secret the way the README tells users to.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +43,29 @@ export class OfflineStacks {
     await stack.setConfig("waapi:baseUrl", { value: settings.baseUrl });
     for (const [key, value] of Object.entries(settings.config ?? {})) await stack.setConfig(key, { value });
     return stack;
+  }
+
+  /**
+   * The `pulumi` CLI run as a person runs it, in `cwd`, with this backend; for what the Automation API
+   * does not offer (`--json`, `pulumi import`). What it prints is kept with the engine's output.
+   */
+  async cli(cwd: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    // Asynchronous: a sandbox in this process must keep answering while the CLI runs.
+    const child = spawn("pulumi", [...args, "--non-interactive"], {
+      cwd,
+      env: { ...process.env, ...this.env() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += String(chunk)));
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+    const status = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", resolve);
+    });
+    this.output.push(stdout, stderr);
+    return { status, stdout, stderr };
   }
 
   /** Removes every stack made (and its config file in the program folder) and the state folder. */

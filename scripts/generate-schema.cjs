@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// @ts-check
+// Writes provider/native/schema.json, the native plugin's Pulumi package schema, from the same
+// sources as the README reference (scripts/generate-reference.cjs): the doc comments and types of
+// WaapiInstanceArgs and WaapiInstance, WEBHOOK_EVENTS, and the doc comments of CONFIG_KEYS. So the
+// dynamic resource, the README and the native resource cannot disagree. `npm run docs` writes it;
+// tests/docs.test.ts fails when it is out of date.
+const fs = require("node:fs");
+const path = require("node:path");
+const ts = require("typescript");
+const { describeInstance, parse, constInitializer, fullComment } = require("./generate-reference.cjs");
+
+const ROOT = path.resolve(__dirname, "..");
+const SCHEMA = path.join(ROOT, "provider", "native", "schema.json");
+const SETTINGS = path.join(ROOT, "provider", "settings.ts");
+const PACKAGE = "waapi";
+const INSTANCE = `${PACKAGE}:index:Instance`;
+const WEBHOOK_EVENT = `${PACKAGE}:index:WebhookEvent`;
+const INSTANCE_INFO = `${PACKAGE}:index:InstanceInfo`;
+/**
+ * Dynamic-door inputs the native resource does without: adoptInstanceId stands in for Pulumi's
+ * `import`, which works for a native resource.
+ */
+const DYNAMIC_ONLY_INPUTS = ["adoptInstanceId"];
+
+/** README links to its own sections mean nothing in a schema: keep their text. @param {string} text */
+function plain(text) {
+  return text.replace(/\[([^\]]+)\]\(#[^)]*\)/g, "$1");
+}
+
+/** A TypeScript type of the reference as a schema type. @param {string} type */
+function schemaType(type) {
+  const base = type.replace(/\s*\|\s*undefined$/, "");
+  switch (base) {
+    case "string":
+      return { type: "string" };
+    case "number": // every number of an instance is an id
+      return { type: "integer" };
+    case "boolean":
+      return { type: "boolean" };
+    case "WebhookEvent[]":
+      return { type: "array", items: { $ref: `#/types/${WEBHOOK_EVENT}` } };
+    default:
+      throw new Error(`generate-schema: no schema type for '${type}'`);
+  }
+}
+
+/** @param {import("./generate-reference.cjs").Member[]} members */
+function properties(members) {
+  return Object.fromEntries(
+    members.map((m) => [m.name, { ...schemaType(m.type), description: plain(m.summary) }]),
+  );
+}
+
+/** The provider's config keys (`waapi:<key>`), from CONFIG_KEYS' doc comments; `@secret` marks secrets. */
+function configVariables() {
+  /** @type {Record<string, object>} */
+  const variables = {};
+  const keys = constInitializer(SETTINGS, "CONFIG_KEYS");
+  for (const property of keys && ts.isObjectLiteralExpression(keys) ? keys.properties : []) {
+    const secret = ts.getJSDocTags(property).some((tag) => tag.tagName.text === "secret");
+    variables[property.name?.getText() ?? ""] = {
+      type: "string",
+      description: fullComment(property).replace(/\s+/g, " "),
+      ...(secret ? { secret: true } : {}),
+    };
+  }
+  if (Object.keys(variables).length === 0) throw new Error("generate-schema: CONFIG_KEYS not found");
+  return variables;
+}
+
+function schema() {
+  const { inputs, outputs, events } = describeInstance();
+  const resourceDescription = (() => {
+    let text = "";
+    parse(path.join(ROOT, "provider", "dynamic", "resource.ts")).forEachChild((node) => {
+      if (ts.isClassDeclaration(node) && node.name?.text === "WaapiInstance") text = fullComment(node);
+    });
+    return plain(text);
+  })();
+  const nativeInputs = inputs.filter((m) => !DYNAMIC_ONLY_INPUTS.includes(m.name));
+  const outputProperties = properties(outputs);
+  const requiredOutputs = outputs.filter((m) => m.required).map((m) => m.name);
+  const config = configVariables();
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+
+  return {
+    name: PACKAGE,
+    displayName: "WAAPI",
+    version,
+    description: "WhatsApp gateway instances on waapi.app.",
+    keywords: ["pulumi", "waapi", "whatsapp", "category/utility", "kind/native"],
+    license: "Apache-2.0",
+    config: { variables: config },
+    provider: {
+      description: "The WAAPI provider: which API to talk to, with which token.",
+      inputProperties: config,
+    },
+    types: {
+      [WEBHOOK_EVENT]: {
+        type: "string",
+        description: `One of the ${events.length} webhook events WAAPI knows.`,
+        enum: events.map((value) => ({ value })),
+      },
+      [INSTANCE_INFO]: {
+        type: "object",
+        description: "An instance as WAAPI reports it.",
+        properties: outputProperties,
+        required: requiredOutputs,
+      },
+    },
+    resources: {
+      [INSTANCE]: {
+        description: resourceDescription,
+        inputProperties: properties(nativeInputs),
+        requiredInputs: nativeInputs.filter((m) => m.required).map((m) => m.name),
+        properties: outputProperties,
+        required: requiredOutputs,
+      },
+    },
+    functions: {
+      [`${PACKAGE}:index:getInstance`]: {
+        description: "Reads one instance of the token's account by its id; fails when there is none.",
+        inputs: {
+          properties: { instanceId: { type: "integer", description: "WAAPI's id of the instance." } },
+          required: ["instanceId"],
+        },
+        outputs: { properties: outputProperties, required: requiredOutputs },
+      },
+      [`${PACKAGE}:index:listInstances`]: {
+        description: "Lists every instance of the token's account, by id.",
+        outputs: {
+          properties: {
+            instances: {
+              type: "array",
+              items: { $ref: `#/types/${INSTANCE_INFO}` },
+              description: "The instances, sorted by id.",
+            },
+          },
+          required: ["instances"],
+        },
+      },
+    },
+    language: {
+      go: { importBasePath: "example.com/pulumi-waapi/sdk/go/waapi" },
+      python: { packageName: "pulumi_waapi" },
+    },
+  };
+}
+
+/** The schema file as it should be. */
+function schemaText() {
+  return `${JSON.stringify(schema(), null, 2)}\n`;
+}
+
+module.exports = { schemaText, SCHEMA };
+
+if (require.main === module) {
+  const current = fs.existsSync(SCHEMA) ? fs.readFileSync(SCHEMA, "utf8") : "";
+  const next = schemaText();
+  if (next !== current) fs.writeFileSync(SCHEMA, next);
+  console.log(next === current ? "schema.json is up to date" : "provider/native/schema.json rewritten");
+}
