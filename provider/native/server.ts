@@ -134,16 +134,44 @@ function assertInstanceType(urnOrType: string): void {
   if (type !== INSTANCE_TYPE) throw new Error(`The waapi provider has no resource type '${type}'.`);
 }
 
-/** An absolute http(s) URL, or why not (the provider's `baseUrl`). */
+/** The provider's config as the settings module reads it (`waapi:<key>`), from wire values. */
+function configSource(args: PropertyMap, variables?: ReadonlyMap<string, string>): ConfigSource {
+  return {
+    get: (key) => {
+      const name = key.replace(/^waapi:/, "");
+      const value = args[name] ?? variables?.get(`${PACKAGE}:config:${name}`);
+      return value === undefined || value === null || value === UNKNOWN_VALUE ? undefined : String(value);
+    },
+  };
+}
+
+/** The API the settings point at, for previews; unknown while the settings are unusable. */
+function apiBaseUrlOf(config: ConfigSource | undefined): string {
+  try {
+    return resolveSettings(config).baseUrl;
+  } catch {
+    return UNKNOWN_VALUE; // the first call that needs the API reports why
+  }
+}
+
+/** Why the provider's `baseUrl` cannot be used, if it cannot: not an absolute http(s) URL, or unsafe. */
 function baseUrlProblem(value: unknown): string | undefined {
   if (value === undefined || value === null || value === UNKNOWN_VALUE || value === "") return undefined;
+  let url: URL | undefined;
   try {
-    const url = new URL(String(value));
-    if (url.protocol === "http:" || url.protocol === "https:") return undefined;
+    url = new URL(String(value));
   } catch {
-    // reported below
+    url = undefined;
   }
-  return `baseUrl '${String(value)}' is not an absolute http(s) URL: write it in full, e.g. https://waapi.app/api/v1, or leave it unset for the real service.`;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    return `baseUrl '${String(value)}' is not an absolute http(s) URL: write it in full, e.g. https://waapi.app/api/v1, or leave it unset for the real service.`;
+  }
+  try {
+    resolveSettings(configSource({ baseUrl: value }), {});
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** The calls this plugin serves. */
@@ -169,7 +197,7 @@ export class WaapiResourceProvider {
   /** The connection `Configure` made; calls that need the API await it (a missing token fails there). */
   private connection: Promise<Connection> | undefined;
   /** The API the provider talks to, known without a token: previews record it. */
-  private apiBaseUrl = resolveSettings(undefined).baseUrl;
+  private apiBaseUrl = apiBaseUrlOf(undefined);
 
   constructor(private engineAddress: string | undefined) {}
 
@@ -231,15 +259,8 @@ export class WaapiResourceProvider {
    */
   readonly configure = unary(async (request: rpc.ConfigureRequest) => {
     const args = unwrapSecrets(fromStruct(request.getArgs())).values;
-    const variables = request.getVariablesMap();
-    const config: ConfigSource = {
-      get: (key) => {
-        const name = key.replace(/^waapi:/, "");
-        const value = args[name] ?? variables.get(`${PACKAGE}:config:${name}`);
-        return value === undefined || value === null || value === UNKNOWN_VALUE ? undefined : String(value);
-      },
-    };
-    this.apiBaseUrl = resolveSettings(config).baseUrl;
+    const config = configSource(args, new Map(request.getVariablesMap().getEntryList()));
+    this.apiBaseUrl = apiBaseUrlOf(config);
     this.connection = Promise.resolve().then(() => connect(config));
     // A missing token is reported by the first call that needs the API: check, diff and previews work without one.
     this.connection.catch(() => undefined);

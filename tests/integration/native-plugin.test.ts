@@ -197,6 +197,14 @@ it("checks its config: a bad baseUrl is named, and a plain-text token is kept as
   expect(response.getFailuresList()[0]?.getReason()).toMatch(/not an absolute http\(s\) URL/);
   expect(plain(response.getInputs())["apiToken"]).toEqual(secret("plain-token"));
 
+  const insecure = new rpc.CheckRequest()
+    .setOlds(struct({}))
+    .setNews(struct({ baseUrl: "http://waapi.example.com/api/v1" }));
+  const refused = await send<ProviderPb.CheckResponse>((done) => plugin.client.checkConfig(insecure, done));
+  expect(refused.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
+    ["baseUrl", expect.stringMatching(/plain HTTP to another machine/)],
+  ]);
+
   const diffRequest = new rpc.DiffRequest()
     .setOlds(struct({ apiToken: secret("a"), baseUrl: "https://waapi.app/api/v1" }))
     .setNews(struct({ apiToken: secret("b"), baseUrl: "https://waapi.app/api/v1" }));
