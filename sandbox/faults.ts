@@ -11,8 +11,14 @@ export interface FaultMatch {
    * matches any one segment; the query string is not considered.
    */
   match: string;
-  /** How many matching requests the fault affects; default 1. */
+  /** How many matching requests the fault affects; default 1, or no limit when `rate` is given. */
   times?: number;
+  /**
+   * The share of matching requests affected, from 0 to 1 (e.g. 0.3 for "30% of PUTs fail"); the
+   * others pass untouched. Drawn from a generator seeded with `seed` (default 1), so a run repeats.
+   */
+  rate?: number;
+  seed?: number;
 }
 
 /** Answer with this instead of performing the operation (429 + Retry-After, 500, 503, a fake 422 …). */
@@ -23,6 +29,11 @@ export interface RespondFault extends FaultMatch {
   body?: unknown;
   /** For 429 the default is `Retry-After: 1` (plus rate-limit headers); given headers override. */
   headers?: Record<string, string>;
+  /**
+   * Perform the real operation first, then answer with this instead of its result: a gateway's 502
+   * after the application acted, or a 200 whose body was cut short (`body: '{"instance":{"id":'`).
+   */
+  afterActing?: boolean;
 }
 
 /** Perform the real operation, then wait before answering: a client timeout after the server acted. */
@@ -54,6 +65,20 @@ interface QueuedFault {
   remaining: number;
   method: string;
   segments: string[];
+  /** For a `rate`: the next number in [0, 1) of its seeded sequence. */
+  draw?: () => number;
+}
+
+/** mulberry32: a small, good-enough seeded generator, so a fault rate gives the same run twice. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Path segments relative to the API base, without query string or empty segments. */
@@ -86,12 +111,24 @@ export function parseFault(value: unknown): SandboxFault {
     if (nonNegativeInteger(times, "fault.times") < 1) throw new Error("fault.times must be at least 1");
     base.times = times as number;
   }
+  if (value.rate !== undefined) {
+    const rate = value.rate;
+    if (typeof rate !== "number" || !(rate > 0 && rate <= 1)) {
+      throw new Error("fault.rate must be a number above 0 and at most 1");
+    }
+    base.rate = rate;
+  }
+  if (value.seed !== undefined) base.seed = nonNegativeInteger(value.seed, "fault.seed");
   switch (kind) {
     case "respond": {
       const status = nonNegativeInteger(value.status, "fault.status");
       if (status < 100 || status > 599) throw new Error("fault.status must be an HTTP status (100-599)");
       const fault: RespondFault = { ...base, kind, status };
       if ("body" in value) fault.body = value.body;
+      if (value.afterActing !== undefined) {
+        if (typeof value.afterActing !== "boolean") throw new Error("fault.afterActing must be a boolean");
+        fault.afterActing = value.afterActing;
+      }
       if (value.headers !== undefined) {
         const headers = value.headers;
         if (!isRecord(headers) || !Object.values(headers).every((v) => typeof v === "string")) {
@@ -139,7 +176,10 @@ export class FaultQueue {
   add(fault: SandboxFault): void {
     const checked = parseFault(fault);
     const { method, segments } = parseMatch(checked.match);
-    this.queue.push({ fault: checked, remaining: checked.times ?? 1, method, segments });
+    const remaining = checked.times ?? (checked.rate === undefined ? 1 : Infinity);
+    const entry: QueuedFault = { fault: checked, remaining, method, segments };
+    if (checked.rate !== undefined) entry.draw = seededRandom(checked.seed ?? 1);
+    this.queue.push(entry);
   }
 
   clear(): void {
@@ -148,15 +188,23 @@ export class FaultQueue {
 
   /** The faults still waiting, with `times` set to what is left of each. */
   pending(): SandboxFault[] {
-    return this.queue.map((q) => ({ ...q.fault, times: q.remaining }));
+    return this.queue.map((q) =>
+      Number.isFinite(q.remaining) ? { ...q.fault, times: q.remaining } : { ...q.fault },
+    );
   }
 
-  /** Takes one use of the first fault matching the request, if any. */
+  /**
+   * Takes one use of the first fault matching the request, if any. A fault with a `rate` that
+   * draws "no" for this request lets it through (to the next matching fault, if any).
+   */
   take(method: string, path: string): SandboxFault | undefined {
     const segments = apiSegments(path);
     const upper = method.toUpperCase();
     const index = this.queue.findIndex(
-      (q) => (q.method === "*" || q.method === upper) && segmentsMatch(q.segments, segments),
+      (q) =>
+        (q.method === "*" || q.method === upper) &&
+        segmentsMatch(q.segments, segments) &&
+        (q.draw === undefined || q.draw() < (q.fault.rate ?? 1)),
     );
     const entry = this.queue[index];
     if (!entry) return undefined;

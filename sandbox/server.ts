@@ -159,7 +159,7 @@ async function serve(
     });
   };
 
-  if (fault?.kind === "respond") {
+  if (fault?.kind === "respond" && !fault.afterActing) {
     const result = faultResult(fault);
     record(result.status, null);
     return send(reply, result);
@@ -178,6 +178,12 @@ async function serve(
   if (fault?.kind === "reset") {
     record(null, tokenName);
     return resetConnection(request, reply);
+  }
+  if (fault?.kind === "respond") {
+    // Acted; the answer is lost on the way back and replaced by the fault's.
+    const replaced = faultResult(fault);
+    record(replaced.status, tokenName);
+    return send(reply, replaced);
   }
   record(result.status, tokenName);
   if (fault?.kind === "act-then-delay" && !(await pause(ctx, fault.delayMs))) {

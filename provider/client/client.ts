@@ -235,6 +235,8 @@ export class WaapiClient {
   ): Promise<T | undefined> {
     const { answer, attempts } = await this.send(spec);
     const context = this.context(spec, attempts, answer.statusCode);
+    // A 2xx to a POST means the server acted, whatever the body says: the outcome is not known to us.
+    if (spec.method === "POST") context.outcomeUnknown = true;
     if (read === undefined) return undefined;
     // A create that succeeded but cannot be read has still made a (paid) instance: say so.
     const createdHint =
@@ -267,16 +269,19 @@ export class WaapiClient {
           ? { kind: "status", statusCode: outcome.answer.statusCode, retryAfter: outcome.answer.retryAfter }
           : { kind: "network", code: outcome.code, timedOut: outcome.timedOut };
       if (attempt > this.retry.limit || !isRetryable(spec.method, failure)) {
+        const outcomeUnknown = spec.method === "POST" && serverMayHaveActed(failure);
         throw "answer" in outcome
-          ? this.statusError(spec, outcome.answer, attempt)
-          : new WaapiNetworkError(this.context(spec, attempt), {
-              networkCode: outcome.code,
-              timedOut: outcome.timedOut,
-              host: this.host,
-              timeoutMs: this.timeoutMs,
-              detail: outcome.detail,
-              outcomeUnknown: spec.method === "POST" && serverMayHaveActed(failure),
-            });
+          ? this.statusError(spec, outcome.answer, attempt, outcomeUnknown)
+          : new WaapiNetworkError(
+              { ...this.context(spec, attempt), outcomeUnknown },
+              {
+                networkCode: outcome.code,
+                timedOut: outcome.timedOut,
+                host: this.host,
+                timeoutMs: this.timeoutMs,
+                detail: outcome.detail,
+              },
+            );
       }
       const delayMs = retryDelay(failure, attempt, this.retry, this.random);
       this.notifyRetry({
@@ -348,10 +353,15 @@ export class WaapiClient {
   }
 
   /** Turns an unsuccessful status into the matching typed error. */
-  private statusError(spec: RequestSpec, answer: Answer, attempts: number): WaapiError {
+  private statusError(
+    spec: RequestSpec,
+    answer: Answer,
+    attempts: number,
+    outcomeUnknown: boolean,
+  ): WaapiError {
     const parsed = parseJson(answer.body);
     const { message, fieldErrors } = readErrorBody(parsed?.value);
-    const context = this.context(spec, attempts, answer.statusCode, message);
+    const context = { ...this.context(spec, attempts, answer.statusCode, message), outcomeUnknown };
     const status = answer.statusCode;
     if (status === 401) return new WaapiAuthenticationError(context);
     if (status === 403) return new WaapiPermissionError(context);

@@ -17,6 +17,8 @@ export interface WaapiErrorContext {
   statusCode?: number;
   /** The `message` of the server's JSON error body, if it sent one. */
   serverMessage?: string;
+  /** A POST the server may have acted on (the client's retry policy decides; see serverMayHaveActed). */
+  outcomeUnknown?: boolean;
 }
 
 export type WaapiErrorCode =
@@ -54,9 +56,15 @@ export class WaapiError extends Error {
   readonly statusCode?: number;
   readonly serverMessage?: string;
   readonly attempts: number;
+  /**
+   * True when a non-idempotent request (POST /instances) failed in a way that leaves open whether the
+   * server acted: it may have created an instance, and the client deliberately did not retry.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(code: WaapiErrorCode, message: string, context: WaapiErrorContext) {
     super(message);
+    this.outcomeUnknown = context.outcomeUnknown ?? false;
     this.code = code;
     this.operation = context.operation;
     this.method = context.method;
@@ -195,8 +203,6 @@ export interface NetworkFailureDetails {
   timeoutMs: number;
   /** A short, token-free description of the low-level failure. */
   detail: string;
-  /** A POST the server may have acted on (the client's retry policy decides; see serverMayHaveActed). */
-  outcomeUnknown: boolean;
 }
 
 /** No usable answer arrived: connection refused or reset, DNS failure, or our timeout. */
@@ -204,14 +210,9 @@ export class WaapiNetworkError extends WaapiError {
   override name = "WaapiNetworkError";
   readonly networkCode: string;
   readonly timedOut: boolean;
-  /**
-   * True when a non-idempotent request (POST /instances) may have reached the server: it may
-   * have acted, and the client deliberately did not retry.
-   */
-  readonly outcomeUnknown: boolean;
 
   constructor(context: WaapiErrorContext, details: NetworkFailureDetails) {
-    const outcomeUnknown = details.outcomeUnknown;
+    const outcomeUnknown = context.outcomeUnknown ?? false;
     const failure = details.timedOut
       ? `timed out after ${details.timeoutMs} ms`
       : `could not complete (${details.networkCode}: ${details.detail})`;
@@ -226,7 +227,6 @@ export class WaapiNetworkError extends WaapiError {
     super("ERR_WAAPI_NETWORK", message, context);
     this.networkCode = details.networkCode;
     this.timedOut = details.timedOut;
-    this.outcomeUnknown = outcomeUnknown;
   }
 }
 

@@ -6,10 +6,12 @@
  *
  * HTTP details live in the client; what a call means for a Pulumi stack lives here.
  */
+import { createHash } from "node:crypto";
 import { WaapiClient, WaapiNotFoundError, WaapiPermissionError } from "../client";
 import type { ApiInstance } from "../waapi-api";
 import { CONFIG_KEYS, ENV_VARS, MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
 import { withPulumiAdvice, type LifecycleCall } from "./advice";
+import { CreationLedger } from "./creation";
 import type { InstanceInputs } from "./inputs";
 import {
   diffInstance,
@@ -28,14 +30,32 @@ export type RecordedInstance = InstanceOutputs & { apiBaseUrl: string };
 export interface Connection {
   client: WaapiClient;
   apiBaseUrl: string;
+  /** The account's POSTs, one at a time, with recovery of those whose answer was lost. */
+  creations: CreationLedger;
 }
+
+/**
+ * The process's connections, one per account and API: every WaapiInstance a provider process serves
+ * shares one client, so the POSTs are serialized and the account is listed once (see creation.ts).
+ * Keyed by a hash, so the token is not kept a second time.
+ */
+const connections = new Map<string, Connection>();
 
 /** A connection from the provider's config (stack config first, then the environment). */
 export function connect(config: ConfigSource | undefined): Connection {
   const settings = resolveSettings(config);
-  if (!settings.apiToken) throw new MissingApiTokenError();
-  const client = new WaapiClient({ apiToken: settings.apiToken, baseUrl: settings.baseUrl });
-  return { client, apiBaseUrl: settings.baseUrl };
+  const { apiToken, baseUrl } = settings;
+  if (!apiToken) throw new MissingApiTokenError();
+  const key = createHash("sha256")
+    .update(JSON.stringify([baseUrl, apiToken]))
+    .digest("hex");
+  let connection = connections.get(key);
+  if (!connection) {
+    const client = new WaapiClient({ apiToken, baseUrl });
+    connection = { client, apiBaseUrl: baseUrl, creations: new CreationLedger() };
+    connections.set(key, connection);
+  }
+  return connection;
 }
 
 /**
@@ -68,6 +88,7 @@ async function advised<T>(call: LifecycleCall, run: () => Promise<T>): Promise<T
  * fails, the instance exists and is paid for, so it must not be forgotten: the error carries its id
  * and live properties, which the doors record as a resource that failed to initialize; the next `up`
  * updates it instead of creating another. An adopted instance (adoptInstanceId) skips the POST.
+ * A POST whose answer was lost is resolved by the connection's ledger (see creation.ts).
  */
 export function createInstance(
   connection: Connection,
@@ -77,7 +98,7 @@ export function createInstance(
     const { client, apiBaseUrl } = connection;
     const adopted =
       inputs.adoptInstanceId !== undefined ? await adopt(client, inputs.adoptInstanceId) : undefined;
-    const live = adopted ?? (await client.createInstance());
+    const live = adopted ?? (await connection.creations.create(client));
     const id = String(live.id);
     const recorded: RecordedInstance = { ...outputsFromApi(live), apiBaseUrl };
     if (adopted && !diffInstance(recorded, inputs).changes) {

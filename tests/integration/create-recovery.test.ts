@@ -1,0 +1,144 @@
+/**
+ * A POST /instances whose answer is lost must leave neither an orphan nor a duplicate: the provider
+ * (driven as the dynamic-provider host drives it, over HTTP to the sandbox) finds the instance the
+ * server made and carries on with it, or says which ids to look at.
+ */
+import { startSandbox, type Sandbox } from "../../sandbox";
+import type { SandboxFault } from "../../sandbox/faults";
+import { configuredProvider, loadBuiltPackage, thrownBy, type Provider } from "../support/provider";
+
+const { WaapiInstanceProvider } = loadBuiltPackage();
+
+let sandbox: Sandbox;
+let token: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  sandbox.reset();
+  token = sandbox.createToken(); // a new token is a new account connection: a fresh ledger
+});
+
+async function provider(apiToken = token): Promise<Provider> {
+  return configuredProvider(new WaapiInstanceProvider(), { apiToken, baseUrl: sandbox.baseUrl });
+}
+
+const support = {
+  name: "Support line",
+  webhookUrl: "https://hooks.example.com/waapi/support",
+  webhookEvents: ["message", "ready"],
+};
+
+const calls = () =>
+  sandbox.requests().map((request) => `${request.method} ${request.path.replace("/api/v1", "")}`);
+
+it("a normal create is a POST and a PUT, after one list per process (not per instance)", async () => {
+  const p = await provider();
+  const first = await p.create(support);
+  const second = await p.create({ ...support, name: "Sales line" });
+  expect(calls()).toEqual([
+    "GET /instances",
+    "POST /instances",
+    `PUT /instances/${first.id}`,
+    "POST /instances",
+    `PUT /instances/${second.id}`,
+  ]);
+  // Another provider object of the same process and account shares the connection: no new list.
+  sandbox.clearRequests();
+  await (await provider()).create({ name: "Third" });
+  expect(calls().filter((call) => call.startsWith("GET"))).toEqual([]);
+});
+
+const ambiguous: [string, SandboxFault][] = [
+  [
+    "a connection reset after the server acted",
+    { kind: "reset", match: "POST /instances", resetAfterActing: true },
+  ],
+  [
+    "a gateway's 502 after the server acted",
+    { kind: "respond", match: "POST /instances", status: 502, afterActing: true },
+  ],
+  [
+    "a 200 whose JSON was cut short",
+    {
+      kind: "respond",
+      match: "POST /instances",
+      status: 200,
+      afterActing: true,
+      body: '{"instance":{"id":',
+      headers: { "Content-Type": "application/json" },
+    },
+  ],
+  ["a 500 with no instance made", { kind: "respond", match: "POST /instances", status: 500 }],
+  ["a connection reset before the server acted", { kind: "reset", match: "POST /instances" }],
+];
+
+describe.each(ambiguous)("after %s", (_label, fault) => {
+  it("the create carries on with exactly one instance, configured and recorded", async () => {
+    const p = await provider();
+    const before = await p.create({ name: "Existing" }); // the ledger already knows the account
+    sandbox.injectFault(fault);
+    const { id, outs } = await p.create(support);
+
+    expect(sandbox.instances().map((instance) => instance.id)).toEqual([Number(before.id), Number(id)]);
+    expect(sandbox.instances()[1]).toMatchObject({
+      name: support.name,
+      webhook_url: support.webhookUrl,
+      webhook_events: ["message", "ready"],
+    });
+    expect(outs).toMatchObject({ instanceId: Number(id), name: support.name });
+    expect(sandbox.pendingFaults()).toEqual([]);
+  });
+});
+
+it("several unknown instances after an ambiguous POST: an error naming them, nothing recorded", async () => {
+  const p = await provider();
+  await p.create({ name: "Ours from before" });
+  // Someone else creates an instance in the same account meanwhile (the dashboard, another stack).
+  const other = sandbox.createToken();
+  const made = await fetch(`${sandbox.baseUrl}/instances`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${other}`, accept: "application/json" },
+  });
+  const theirs = ((await made.json()) as { instance: { id: number } }).instance.id;
+  sandbox.injectFault({ kind: "reset", match: "POST /instances", resetAfterActing: true });
+
+  const error = await thrownBy(() => p.create(support));
+  const ours = Math.max(...sandbox.instances().map((instance) => instance.id));
+  expect(error["code"]).toBe("ERR_WAAPI_CREATE_AMBIGUOUS");
+  expect(error["candidateIds"]).toEqual([theirs, ours]);
+  expect(error.message).toContain(`${theirs}, ${ours}`);
+  expect(error.message).toContain("adoptInstanceId");
+  expect(error["id"]).toBeUndefined(); // not recorded as this resource
+});
+
+it("a token that may not list keeps the clear error, saying why it could not find out", async () => {
+  const p = await provider(sandbox.createToken(["create", "update"]));
+  sandbox.injectFault({ kind: "reset", match: "POST /instances", resetAfterActing: true });
+  const error = await thrownBy(() => p.create(support));
+  expect(error["outcomeUnknown"]).toBe(true);
+  expect(error.message).toContain("lacks the read permission");
+  expect(error.message).toContain("adoptInstanceId");
+  expect(sandbox.requests().filter((request) => request.method === "POST")).toHaveLength(1); // no retry
+});
+
+it("POSTs of one process go one at a time, so an ambiguous one is told apart from its neighbours", async () => {
+  const p = await provider();
+  sandbox.injectFault({ kind: "reset", match: "POST /instances", resetAfterActing: true, times: 3 });
+  const created = await Promise.all(
+    Array.from({ length: 8 }, (_, n) => p.create({ ...support, name: `Line ${n}` })),
+  );
+  const ids = created.map((result) => Number(result.id)).sort((a, b) => a - b);
+  expect(sandbox.instances().map((instance) => instance.id)).toEqual(ids);
+  expect(new Set(ids).size).toBe(8);
+  expect(
+    sandbox
+      .instances()
+      .map((instance) => instance.name)
+      .sort(),
+  ).toEqual(Array.from({ length: 8 }, (_, n) => `Line ${n}`));
+});
