@@ -12,15 +12,22 @@ describe("resolveSettings", () => {
         WAAPI_BASE_URL: "https://b/api/v1",
       },
     );
-    expect(settings).toEqual({ apiToken: "from-config", baseUrl: "https://a/api/v1" });
+    expect(settings).toMatchObject({ apiToken: "from-config", baseUrl: "https://a/api/v1" });
   });
 
   it("falls back to the environment, then to the real service, treating blanks as unset", () => {
-    expect(resolveSettings(config({ "waapi:apiToken": "  " }), { WAAPI_API_TOKEN: "from-env" })).toEqual({
+    expect(
+      resolveSettings(config({ "waapi:apiToken": "  " }), { WAAPI_API_TOKEN: "from-env" }),
+    ).toMatchObject({
       apiToken: "from-env",
       baseUrl: DEFAULT_BASE_URL,
     });
-    expect(resolveSettings(undefined, {})).toEqual({ apiToken: undefined, baseUrl: DEFAULT_BASE_URL });
+    expect(resolveSettings(undefined, {})).toEqual({
+      apiToken: undefined,
+      baseUrl: DEFAULT_BASE_URL,
+      maxRequestsPerMinute: undefined,
+      requestTimeoutMs: undefined,
+    });
   });
 
   it("gives the base URL without a trailing slash, the form recorded with every instance", () => {
@@ -57,6 +64,22 @@ describe("the base URL's transport", () => {
     expect(["localhost", "127.0.0.1", "[::1]", "127.255.0.9"].every(isLoopbackHost)).toBe(true);
     expect(["128.0.0.1", "localhost.evil", "::1", "0.0.0.0", "127.0.0.1.nip.io"].some(isLoopbackHost)).toBe(
       false,
+    );
+  });
+});
+
+describe("pacing and timeout", () => {
+  it("reads them from the stack, then the environment", () => {
+    const settings = resolveSettings(config({ "waapi:maxRequestsPerMinute": "60" }), {
+      WAAPI_MAX_REQUESTS_PER_MINUTE: "30",
+      WAAPI_REQUEST_TIMEOUT_MS: "5000",
+    });
+    expect(settings).toMatchObject({ maxRequestsPerMinute: 60, requestTimeoutMs: 5000 });
+  });
+
+  it.each(["0", "-1", "1.5", "sixty"])("refuses %j, naming the key and the fix", (value) => {
+    expect(() => resolveSettings(undefined, { WAAPI_MAX_REQUESTS_PER_MINUTE: value })).toThrow(
+      /waapi:maxRequestsPerMinute \(or WAAPI_MAX_REQUESTS_PER_MINUTE\) must be a whole number above 0.*pulumi config set/,
     );
   });
 });

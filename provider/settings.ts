@@ -16,10 +16,22 @@ export const CONFIG_KEYS = {
    * to WAAPI_BASE_URL.
    */
   baseUrl: "waapi:baseUrl",
+  /**
+   * Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this
+   * many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
+   */
+  maxRequestsPerMinute: "waapi:maxRequestsPerMinute",
+  /** Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs: "waapi:requestTimeoutMs",
 } as const;
 
 /** Environment fallbacks, for CI jobs and for driving the provider outside Pulumi. */
-export const ENV_VARS = { apiToken: "WAAPI_API_TOKEN", baseUrl: "WAAPI_BASE_URL" } as const;
+export const ENV_VARS = {
+  apiToken: "WAAPI_API_TOKEN",
+  baseUrl: "WAAPI_BASE_URL",
+  maxRequestsPerMinute: "WAAPI_MAX_REQUESTS_PER_MINUTE",
+  requestTimeoutMs: "WAAPI_REQUEST_TIMEOUT_MS",
+} as const;
 
 /** The part of Pulumi's dynamic-provider config the provider reads. */
 export interface ConfigSource {
@@ -30,6 +42,10 @@ export interface ProviderSettings {
   /** Undefined when neither the stack nor the environment has one: reported at the first API call. */
   apiToken: string | undefined;
   baseUrl: string;
+  /** Steady pacing of all the process's requests; undefined: as fast as the server allows. */
+  maxRequestsPerMinute: number | undefined;
+  /** Per attempt; undefined: the client's default (30 s). */
+  requestTimeoutMs: number | undefined;
 }
 
 /**
@@ -44,7 +60,21 @@ export function resolveSettings(
     nonBlank(config?.get(CONFIG_KEYS[key])) ?? nonBlank(env[ENV_VARS[key]]);
   const baseUrl = (pick("baseUrl") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   assertTokenTravelsSafely(baseUrl);
-  return { apiToken: pick("apiToken"), baseUrl };
+  return {
+    apiToken: pick("apiToken"),
+    baseUrl,
+    maxRequestsPerMinute: positiveInteger("maxRequestsPerMinute", pick("maxRequestsPerMinute")),
+    requestTimeoutMs: positiveInteger("requestTimeoutMs", pick("requestTimeoutMs")),
+  };
+}
+
+function positiveInteger(key: keyof typeof CONFIG_KEYS, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value) && Number(value) > 0 && Number.isSafeInteger(Number(value))) return Number(value);
+  throw new Error(
+    `${CONFIG_KEYS[key]} (or ${ENV_VARS[key]}) must be a whole number above 0, not ${JSON.stringify(value)}: ` +
+      `e.g. \`pulumi config set ${CONFIG_KEYS[key]} 60\`, or unset it.`,
+  );
 }
 
 /** localhost, 127.0.0.0/8 and ::1: plain HTTP never leaves the machine there. */

@@ -16,6 +16,8 @@ Options:
   --instance-limit N     instance limit of the default account when it is created (default 10)
   --owner EMAIL          owner e-mail of the default account when it is created
   --retrieve-shape S     "instances" (documented, default) or "instance": how GET /instances/{id} answers
+  --rate-limit N         answer 429 (with Retry-After) beyond N API requests a minute, evenly spaced
+  --rate-burst B         with --rate-limit: up to B requests at once after a quiet spell (default 2)
   --log                  log every request (never headers or tokens) to stdout
   -h, --help             show this help
 
@@ -33,6 +35,7 @@ export interface CliConfig {
   owner?: string;
   retrieveShape: "instances" | "instance";
   logger: boolean;
+  rateLimit?: { requestsPerMinute: number; burst: number };
 }
 
 export type CliCommand = { kind: "help" } | { kind: "run"; config: CliConfig };
@@ -58,6 +61,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
       "instance-limit": { type: "string" },
       owner: { type: "string" },
       "retrieve-shape": { type: "string" },
+      "rate-limit": { type: "string" },
+      "rate-burst": { type: "string" },
       log: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -82,5 +87,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
     config.instanceLimit = integerOption(values["instance-limit"], "instance-limit", 0, 1_000_000);
   }
   if (values.owner !== undefined) config.owner = values.owner;
+  if (values["rate-limit"] !== undefined) {
+    config.rateLimit = {
+      requestsPerMinute: integerOption(values["rate-limit"], "rate-limit", 1, 1_000_000),
+      burst:
+        values["rate-burst"] === undefined
+          ? 2
+          : integerOption(values["rate-burst"], "rate-burst", 1, 1_000_000),
+    };
+  } else if (values["rate-burst"] !== undefined) throw new Error("--rate-burst needs --rate-limit");
   return { kind: "run", config };
 }

@@ -57,6 +57,7 @@ async function main(): Promise<number> {
     ...(config.dataFile !== undefined ? { dataFile: path.resolve(config.dataFile) } : {}),
     ...(config.instanceLimit !== undefined ? { instanceLimit: config.instanceLimit } : {}),
     ...(config.owner !== undefined ? { owner: config.owner } : {}),
+    ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
   });
 
   const lines = [

@@ -114,6 +114,43 @@ describe("respond", () => {
   });
 });
 
+describe("afterActing and rate", () => {
+  test("afterActing: the operation is performed, then the fault's answer replaces its own", async () => {
+    sb.injectFault({ match: "POST /instances", kind: "respond", status: 502, afterActing: true });
+    const res = await request("POST", "/instances");
+    expect(res.status).toBe(502);
+    expect(sb.instances()).toHaveLength(1);
+    expect(sb.requests()[0]).toMatchObject({ status: 502, fault: "respond" });
+  });
+
+  test("rate: a seeded share of the matching requests, the same share on every run", async () => {
+    const statuses = async () => {
+      sb.reset();
+      token = sb.createToken();
+      sb.injectFault({ match: "GET /instances", kind: "respond", status: 503, rate: 0.3, seed: 7 });
+      const seen: number[] = [];
+      for (let i = 0; i < 40; i++) seen.push((await request("GET", "/instances")).status);
+      return seen;
+    };
+    const first = await statuses();
+    const failed = first.filter((status) => status === 503).length;
+    expect(failed).toBeGreaterThan(4);
+    expect(failed).toBeLessThan(24);
+    expect(first.every((status) => status === 503 || status === 200)).toBe(true);
+    expect(await statuses()).toEqual(first);
+    expect(sb.pendingFaults()).toEqual([expect.objectContaining({ rate: 0.3 })]); // no use limit
+  });
+
+  test("rate and afterActing are checked", () => {
+    expect(() => parseFault({ match: "/instances", kind: "respond", status: 500, rate: 1.5 })).toThrow(
+      /rate/,
+    );
+    expect(() => parseFault({ match: "/x", kind: "respond", status: 500, afterActing: "yes" })).toThrow(
+      /afterActing/,
+    );
+  });
+});
+
 describe("matching", () => {
   test("method and :param patterns, exact paths, '*' methods and the optional /api/v1 prefix", async () => {
     const id = await createInstance();

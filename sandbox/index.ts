@@ -10,5 +10,6 @@ export type {
   SandboxFaultKind,
 } from "./faults";
 export type { SandboxRequest } from "./request-log";
+export type { RateLimit } from "./rate-limit";
 export type { InstanceDrift } from "./store";
 export type { RetrieveShape } from "./operations";

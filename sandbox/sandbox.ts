@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { ApiInstance, Permission } from "../provider/waapi-api";
 import { FaultQueue, type SandboxFault } from "./faults";
 import type { RetrieveShape } from "./operations";
+import { RateLimiter, type RateLimit } from "./rate-limit";
 import { RequestLog, type SandboxRequest } from "./request-log";
 import { API_PREFIX, buildServer } from "./server";
 import { DEFAULT_ACCOUNT, SandboxStore, type InstanceDrift } from "./store";
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   logger?: boolean;
   /** A token value to register with all permissions on the default account; it survives reset(). */
   token?: string;
+  /** Answer 429 beyond this rate (see rate-limit.ts); `setRateLimit` changes it later. */
+  rateLimit?: RateLimit;
 }
 
 export interface Sandbox {
@@ -50,6 +53,8 @@ export interface Sandbox {
   clearFaults(): void;
   /** The faults not yet used up, with `times` set to the uses left. */
   pendingFaults(): SandboxFault[];
+  /** Limits the API's request rate (429 with Retry-After beyond it); undefined lifts the limit. */
+  setRateLimit(limit: RateLimit | undefined): void;
   /** Fresh state (instances, accounts, tokens other than `options.token`), empty log, no faults. */
   reset(): void;
   close(): Promise<void>;
@@ -81,6 +86,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.token !== undefined ? { startToken: { value: options.token, name: "startup" } } : {}),
   });
   const faults = new FaultQueue();
+  const rateLimiter = new RateLimiter();
+  rateLimiter.set(options.rateLimit);
   const log = new RequestLog();
   const closing = new AbortController();
   const reset = (): void => {
@@ -90,7 +97,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const app = buildServer(
-    { store, faults, log, retrieveShape, reset, closing: closing.signal },
+    { store, faults, log, retrieveShape, reset, closing: closing.signal, rateLimiter },
     { logger: options.logger ?? false },
   );
   await app.listen({ host: options.host ?? "127.0.0.1", port });
@@ -113,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     pendingFaults: () => faults.pending(),
+    setRateLimit: (limit) => rateLimiter.set(limit),
     reset,
     close: () => {
       // Idempotent, so a test's afterAll and an explicit close in the test body do not collide.

@@ -25,6 +25,7 @@ import {
   type Operation,
   type RetrieveShape,
 } from "./operations";
+import type { RateLimiter } from "./rate-limit";
 import type { RequestLog } from "./request-log";
 import {
   errorResult,
@@ -53,6 +54,8 @@ export interface ServerContext {
   reset(): void;
   /** Aborted when the sandbox closes, to cut injected delays short. */
   closing: AbortSignal;
+  /** Answers 429 to API requests beyond the configured rate (none unless set). */
+  rateLimiter: RateLimiter;
 }
 
 interface ApiRoute {
@@ -159,6 +162,13 @@ async function serve(
     });
   };
 
+  const retryAfterSeconds = route ? ctx.rateLimiter.take() : undefined;
+  if (retryAfterSeconds !== undefined) {
+    const limited = errorResult(429, defaultMessage(429));
+    limited.headers = { "Retry-After": String(retryAfterSeconds), "X-RateLimit-Remaining": "0" };
+    record(429, null);
+    return send(reply, limited);
+  }
   if (fault?.kind === "respond" && !fault.afterActing) {
     const result = faultResult(fault);
     record(result.status, null);

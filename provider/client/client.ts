@@ -23,6 +23,7 @@ import {
   WaapiValidationError,
   type WaapiErrorContext,
 } from "./errors";
+import { RequestPacer } from "./pacer";
 import {
   ResponseShapeError,
   parseJson,
@@ -63,6 +64,11 @@ export interface WaapiClientOptions {
   timeoutMs?: number;
   retry?: { limit?: number; baseDelayMs?: number; maxDelayMs?: number };
   userAgent?: string;
+  /**
+   * Shared by every client of a process that talks to one account: a 429 holds them all back, and
+   * an optional steady pace spaces their requests (see pacer.ts). Default: a pacer of this client's own.
+   */
+  pacer?: RequestPacer;
   /** Called before each wait for a retry, e.g. to log it. Errors it throws are ignored. */
   onRetry?: (event: RetryEvent) => void;
   /** Waits between attempts; tests inject one that records the delay and returns at once. */
@@ -133,6 +139,7 @@ export class WaapiClient {
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly pacer: RequestPacer;
 
   constructor(options: WaapiClientOptions) {
     if (typeof options.apiToken !== "string" || options.apiToken.trim() === "") {
@@ -170,6 +177,7 @@ export class WaapiClient {
     this.onRetry = options.onRetry;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
+    this.pacer = options.pacer ?? new RequestPacer();
   }
 
   /** `GET /instances[?filter=…]`: all instances of the account, or those matching an id or name. */
@@ -260,6 +268,7 @@ export class WaapiClient {
   /** The attempt loop: returns the first 2xx answer, or throws the error of the last failed attempt. */
   private async send(spec: RequestSpec): Promise<{ answer: Answer; attempts: number }> {
     for (let attempt = 1; ; attempt++) {
+      await this.pacer.admit();
       const outcome = await this.attempt(spec);
       if ("answer" in outcome && outcome.answer.statusCode >= 200 && outcome.answer.statusCode < 300) {
         return { answer: outcome.answer, attempts: attempt };
@@ -284,6 +293,8 @@ export class WaapiClient {
             );
       }
       const delayMs = retryDelay(failure, attempt, this.retry, this.random);
+      // The limit is the account's: every request of the process waits it out, not only this one.
+      if (failure.kind === "status" && failure.statusCode === 429) this.pacer.pause(delayMs);
       this.notifyRetry({
         operation: spec.operation,
         method: spec.method,

@@ -21,6 +21,7 @@ export {
   type WaapiErrorCode,
   type WaapiErrorContext,
 } from "./errors";
+export { RequestPacer, type PacerOptions } from "./pacer";
 export {
   DEFAULT_RETRY_SETTINGS,
   RETRYABLE_NETWORK_CODES,

@@ -7,7 +7,7 @@
  * HTTP details live in the client; what a call means for a Pulumi stack lives here.
  */
 import { createHash } from "node:crypto";
-import { WaapiClient, WaapiNotFoundError, WaapiPermissionError } from "../client";
+import { RequestPacer, WaapiClient, WaapiNotFoundError, WaapiPermissionError } from "../client";
 import type { ApiInstance } from "../waapi-api";
 import { CONFIG_KEYS, ENV_VARS, MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
 import { withPulumiAdvice, type LifecycleCall } from "./advice";
@@ -35,23 +35,29 @@ export interface Connection {
 }
 
 /**
- * The process's connections, one per account and API: every WaapiInstance a provider process serves
- * shares one client, so the POSTs are serialized and the account is listed once (see creation.ts).
- * Keyed by a hash, so the token is not kept a second time.
+ * The process's connections, one per account and API (and settings): every WaapiInstance a provider
+ * process serves shares one client, so its POSTs are serialized, the account is listed once (see
+ * creation.ts), and one pacer spaces all its requests and waits out a 429 for all of them. Keyed by a
+ * hash, so the token is not kept a second time.
  */
 const connections = new Map<string, Connection>();
 
 /** A connection from the provider's config (stack config first, then the environment). */
 export function connect(config: ConfigSource | undefined): Connection {
   const settings = resolveSettings(config);
-  const { apiToken, baseUrl } = settings;
+  const { apiToken, baseUrl, maxRequestsPerMinute, requestTimeoutMs } = settings;
   if (!apiToken) throw new MissingApiTokenError();
   const key = createHash("sha256")
-    .update(JSON.stringify([baseUrl, apiToken]))
+    .update(JSON.stringify([baseUrl, apiToken, maxRequestsPerMinute, requestTimeoutMs]))
     .digest("hex");
   let connection = connections.get(key);
   if (!connection) {
-    const client = new WaapiClient({ apiToken, baseUrl });
+    const client = new WaapiClient({
+      apiToken,
+      baseUrl,
+      pacer: new RequestPacer(maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute }),
+      ...(requestTimeoutMs === undefined ? {} : { timeoutMs: requestTimeoutMs }),
+    });
     connection = { client, apiBaseUrl: baseUrl, creations: new CreationLedger() };
     connections.set(key, connection);
   }
