@@ -7,7 +7,7 @@ A local emulator of the WAAPI (waapi.app) instance API, for tests and local Pulu
 
 Options:
   --host HOST            address to listen on (default 127.0.0.1)
-  --port PORT            port to listen on; 0 picks a free one (default 8787)
+  --port PORT            port to listen on; 0 picks a free one (default: $WAAPI_SANDBOX_PORT, else 8787)
   --data FILE            keep the state in FILE (JSON, rewritten atomically after every change;
                          tokens are stored only as SHA-256 hashes)
   --token VALUE          register VALUE as an all-permission API token of the default account
@@ -40,11 +40,19 @@ export interface CliConfig {
 
 export type CliCommand = { kind: "help" } | { kind: "run"; config: CliConfig };
 
-function integerOption(value: string, name: string, min: number, max: number): number {
+/** `source` names where the value came from, e.g. `--port` or `WAAPI_SANDBOX_PORT`. */
+function integerOption(value: string, source: string, min: number, max: number): number {
   const n = Number(value);
   if (!/^[0-9]+$/.test(value) || n < min || n > max)
-    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    throw new Error(`${source} must be an integer from ${min} to ${max}`);
   return n;
+}
+
+/** The port from --port, else from WAAPI_SANDBOX_PORT (as `make demo` reads it), else 8787. */
+function portOption(flag: string | undefined, fromEnvironment: string | undefined): number {
+  if (flag !== undefined) return integerOption(flag, "--port", 0, 65535);
+  if (fromEnvironment !== undefined) return integerOption(fromEnvironment, "WAAPI_SANDBOX_PORT", 0, 65535);
+  return 8787;
 }
 
 /** Throws an Error with a one-line reason for bad arguments. */
@@ -77,14 +85,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
     throw new Error("the token must be non-empty and without spaces");
   const config: CliConfig = {
     host: values.host ?? "127.0.0.1",
-    port: values.port === undefined ? 8787 : integerOption(values.port, "port", 0, 65535),
+    port: portOption(values.port, env.WAAPI_SANDBOX_PORT),
     retrieveShape: shape,
     logger: values.log ?? false,
   };
   if (values.data !== undefined) config.dataFile = values.data;
   if (token !== undefined) config.token = token;
   if (values["instance-limit"] !== undefined) {
-    config.instanceLimit = integerOption(values["instance-limit"], "instance-limit", 0, 1_000_000);
+    config.instanceLimit = integerOption(values["instance-limit"], "--instance-limit", 0, 1_000_000);
   }
   if (values.owner !== undefined) config.owner = values.owner;
   if (values["rate-limit"] !== undefined) {

@@ -51,6 +51,14 @@ describe("argument parsing", () => {
     });
   });
 
+  test("WAAPI_SANDBOX_PORT is the default port; --port wins; a bad one is named", () => {
+    expect(parseCli([], { WAAPI_SANDBOX_PORT: "0" })).toMatchObject({ config: { port: 0 } });
+    expect(parseCli(["--port", "9000"], { WAAPI_SANDBOX_PORT: "0" })).toMatchObject({
+      config: { port: 9000 },
+    });
+    expect(() => parseCli([], { WAAPI_SANDBOX_PORT: "http" })).toThrow(/WAAPI_SANDBOX_PORT must be/);
+  });
+
   test("--help, and readable errors for bad arguments", () => {
     expect(parseCli(["--help"], {})).toEqual({ kind: "help" });
     expect(parseCli(["-h"], {})).toEqual({ kind: "help" });

@@ -1,82 +1,199 @@
 /**
- * The package as users get it: `npm pack` of this repository, unpacked into the node_modules of a
- * program outside the repository, deployed by the real Pulumi CLI. This catches what the in-repo
- * programs (which find the package through Node's self-reference) cannot: a file missing from the
- * tarball, an export map that only works from here, a serialized provider that points into the repo.
+ * The package as users get it, installed with the README's own commands (run as written, with only
+ * the placeholder path replaced) into programs outside the repository, deployed by the real Pulumi
+ * CLI: once from a git clone (npm clones it and runs `prepare`), once from a tarball packed in that
+ * clone. This catches what the in-repo programs (which find the package through Node's
+ * self-reference) cannot: a file missing from the tarball, a build that only works here, an export
+ * map that only works from here, a serialized provider that points into the repository, and a
+ * dependency a provider user should not get (fastify, the sandbox's optional peer).
+ *
+ * The clone is of HEAD: uncommitted changes are not part of what gets installed.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { OfflineStacks } from "../support/pulumi";
+import { readmeCommand } from "../support/readme";
 
 const REPO = process.cwd();
+/** The README's name for the user's clone of this repository. */
+const CLONE_PLACEHOLDER = "/path/to/pulumi-waapi";
+const INSTALL_FROM_GIT = readmeCommand("npm install @pulumi/pulumi git+file:///path/to/pulumi-waapi");
+const PACK = readmeCommand("(cd /path/to/pulumi-waapi && npm pack)");
+const INSTALL_TARBALL = readmeCommand(
+  "npm install @pulumi/pulumi /path/to/pulumi-waapi/pulumi-waapi-0.1.0.tgz",
+);
+const ADD_SANDBOX_SERVER = readmeCommand("npm install --save-dev fastify");
+const RUN_SANDBOX = readmeCommand(
+  "WAAPI_SANDBOX_TOKEN=my-local-token npx waapi-sandbox --data ./sandbox.json",
+);
+
+let work: string;
+let clone: string;
+let fromGit: string;
+let fromTarball: string;
 let sandbox: Sandbox;
-let programDir: string;
 const stacks = new OfflineStacks();
+const running: ChildProcess[] = [];
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  programDir = mkdtempSync(join(tmpdir(), "waapi-user-program-"));
-  const modules = join(programDir, "node_modules");
-  mkdirSync(join(modules, "pulumi-waapi"), { recursive: true });
+/** The environment of a user's shell: none of the `npm_*` variables that `npm test` sets for us. */
+function userEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+  return { ...env, ...extra };
+}
 
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", programDir], {
-    cwd: REPO,
-    encoding: "utf8",
-  }).trim();
-  execFileSync("tar", [
-    "-xzf",
-    join(programDir, tarball),
-    "-C",
-    join(modules, "pulumi-waapi"),
-    "--strip-components=1",
-  ]);
-  // The package's own dependencies, as npm would have installed them beside it (linked, not fetched);
-  // not fastify, the sandbox's optional peer.
-  for (const dependency of ["@pulumi", "got"]) {
-    symlinkSync(join(REPO, "node_modules", dependency), join(modules, dependency));
+/** Runs a README command with bash in `cwd`, the clone's path in place of the placeholder. */
+async function shell(command: string, cwd: string): Promise<string> {
+  const script = command.replaceAll(CLONE_PLACEHOLDER, clone);
+  try {
+    const { stdout, stderr } = await promisify(execFile)("bash", ["-c", script], {
+      cwd,
+      env: userEnvironment(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout + stderr;
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`\`${script}\` failed in ${cwd}:\n${stdout}${stderr}`, { cause: error });
   }
+}
 
-  writeFileSync(join(programDir, "package.json"), JSON.stringify({ name: "user-program", private: true }));
-  writeFileSync(join(programDir, "Pulumi.yaml"), "name: user-program\nruntime: nodejs\nmain: index.js\n");
+function writeProgram(dir: string, name: string): void {
+  mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true }));
+  writeFileSync(join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
   writeFileSync(
-    join(programDir, "index.js"),
+    join(dir, "index.js"),
     [
       'const { WaapiInstance } = require("pulumi-waapi");',
       'const line = new WaapiInstance("line", { name: "Installed line", webhookEvents: ["ready"] });',
       "exports.instanceId = line.instanceId;",
     ].join("\n"),
   );
-});
-afterAll(async () => {
-  await stacks.removeAll();
-  await sandbox.close();
-  rmSync(programDir, { recursive: true, force: true });
-});
+}
 
-it("deploys from a program that installed the packed package, with a provider that loads it from there", async () => {
-  const stack = await stacks.create(programDir, {
-    apiToken: sandbox.createToken(),
-    baseUrl: sandbox.baseUrl,
-  });
+interface Deployed {
+  instanceId: unknown;
+  /** The serialized provider the engine stored with the resource. */
+  provider: string;
+}
+
+/** `pulumi up` of a program against a WAAPI API, then `pulumi destroy`; checks both through `list`. */
+async function deployAndDestroy(
+  dir: string,
+  api: { baseUrl: string; apiToken: string },
+  list: () => Promise<Array<{ id: number; name: string; webhook_events: string[] }>>,
+): Promise<Deployed> {
+  const stack = await stacks.create(dir, api);
   const { outputs } = await stack.up({ onOutput: stacks.onOutput, color: "never" });
-  expect(sandbox.instances()).toEqual([
-    expect.objectContaining({
-      id: outputs["instanceId"]?.value,
-      name: "Installed line",
-      webhook_events: ["ready"],
-    }),
+  const instanceId = outputs["instanceId"]?.value;
+  expect(await list()).toEqual([
+    expect.objectContaining({ id: instanceId, name: "Installed line", webhook_events: ["ready"] }),
   ]);
-
   const { deployment } = await stack.exportStack();
   const recorded = deployment.resources.find((resource: { urn: string }) => resource.urn.endsWith("::line"));
   const provider = String(recorded.outputs.__provider);
+  await stack.destroy({ onOutput: stacks.onOutput, color: "never" });
+  expect(await list()).toEqual([]);
+  return { instanceId, provider };
+}
+
+function expectProviderLoadedFromInstalledPackage(provider: string): void {
   expect(provider).toContain("pulumi-waapi/internal/instance-lifecycle");
   expect(provider).not.toContain(REPO); // the serialized provider does not point into this repository
   expect(Buffer.byteLength(provider)).toBeLessThanOrEqual(4096);
+}
 
-  await stack.destroy({ onOutput: stacks.onOutput, color: "never" });
-  expect(sandbox.instances()).toEqual([]);
-}, 120_000);
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  work = mkdtempSync(join(tmpdir(), "waapi-install-"));
+  clone = join(work, "pulumi-waapi");
+  fromGit = join(work, "program-from-git");
+  fromTarball = join(work, "program-from-tarball");
+  await promisify(execFile)("git", ["clone", "--quiet", REPO, clone]);
+  // The clone's dependencies, as `make build` installs them before the README's `npm pack`: linked
+  // from this repository rather than installed a second time. The git install below cannot take
+  // this shortcut (npm clones the clone, then installs and builds on its own), and does not.
+  symlinkSync(join(REPO, "node_modules"), join(clone, "node_modules"));
+  writeProgram(fromGit, "from-git");
+  writeProgram(fromTarball, "from-tarball");
+  // Both ways at once: each is mostly npm waiting on its cache and on tsc.
+  await Promise.all([
+    shell(INSTALL_FROM_GIT, fromGit),
+    shell(PACK, work).then(() => shell(INSTALL_TARBALL, fromTarball)),
+  ]);
+}, 900_000);
+afterAll(async () => {
+  for (const child of running)
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  await stacks.removeAll();
+  await sandbox.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.each([
+  ["a git clone (npm runs prepare)", () => fromGit],
+  ["a tarball packed in the clone", () => fromTarball],
+])("installed from %s", (_way, program) => {
+  it("holds the built provider and no server framework", () => {
+    const modules = join(program(), "node_modules");
+    expect(existsSync(join(modules, "pulumi-waapi", "dist", "provider", "index.js"))).toBe(true);
+    expect(existsSync(join(modules, "pulumi-waapi", "provider"))).toBe(false); // no TypeScript sources
+    expect(existsSync(join(modules, "got"))).toBe(true);
+    expect(existsSync(join(modules, "fastify"))).toBe(false);
+  });
+
+  it("deploys and destroys with pulumi up, through a provider loaded from the installed package", async () => {
+    const { provider } = await deployAndDestroy(
+      program(),
+      { apiToken: sandbox.createToken(), baseUrl: sandbox.baseUrl },
+      async () => sandbox.instances(),
+    );
+    expectProviderLoadedFromInstalledPackage(provider);
+  }, 180_000);
+});
+
+it("npx waapi-sandbox names the missing fastify, then runs once the README's command installed it", async () => {
+  // Without fastify (a lean install) the bin fails with the fix rather than a stack trace.
+  await expect(shell(RUN_SANDBOX, fromTarball)).rejects.toThrow(
+    /fastify, is not installed[\s\S]*npm install --save-dev fastify/,
+  );
+
+  await shell(ADD_SANDBOX_SERVER, fromTarball);
+  const child = spawn("bash", ["-c", RUN_SANDBOX], {
+    cwd: fromTarball,
+    env: userEnvironment({ WAAPI_SANDBOX_PORT: "0" }),
+    detached: true, // its own process group: npx runs the bin as a child of its own
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening: (http:\/\/\S+\/api\/v1)\n/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+      else if (child.exitCode !== null) reject(new Error(`waapi-sandbox exited:\n${output}`));
+      else return;
+      clearInterval(timer);
+    }, 50);
+  });
+
+  const apiToken = "my-local-token";
+  const list = async (): Promise<Array<{ id: number; name: string; webhook_events: string[] }>> => {
+    const response = await fetch(`${baseUrl}/instances`, {
+      headers: { Accept: "application/json", Authorization: `Bearer ${apiToken}` },
+    });
+    expect(response.status).toBe(200);
+    const { instances } = (await response.json()) as {
+      instances: Array<{ id: number; name: string; webhook_events: string[] }>;
+    };
+    return instances;
+  };
+  await deployAndDestroy(fromTarball, { apiToken, baseUrl }, list);
+  expect(existsSync(join(fromTarball, "sandbox.json"))).toBe(true);
+}, 300_000);

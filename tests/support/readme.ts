@@ -1,0 +1,38 @@
+/**
+ * The shell commands README.md shows, so that tests run them exactly as users read them: a README
+ * edit that a test does not follow fails that test instead of going stale.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface ReadmeCommand {
+  /** The command as a user would paste it, without its trailing comment. */
+  command: string;
+  /** The trailing `# …` comment, if any. */
+  comment?: string;
+}
+
+/** Every command line of the README's ```sh blocks (comment-only lines left out). */
+export function readmeCommands(
+  readme = readFileSync(join(process.cwd(), "README.md"), "utf8"),
+): ReadmeCommand[] {
+  const commands: ReadmeCommand[] = [];
+  for (const [, block = ""] of readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
+    for (const line of block.split("\n")) {
+      const match = /^(.*?)(?:\s+#\s+(.*))?$/.exec(line.trim());
+      const command = match?.[1]?.trim() ?? "";
+      if (command === "" || command.startsWith("#")) continue;
+      commands.push(match?.[2] === undefined ? { command } : { command, comment: match[2] });
+    }
+  }
+  return commands;
+}
+
+/** `command`, after checking that the README shows it exactly so. */
+export function readmeCommand(command: string): string {
+  const shown = readmeCommands().map((line) => line.command);
+  if (!shown.includes(command)) {
+    throw new Error(`README.md shows no command \`${command}\`; it shows:\n${shown.join("\n")}`);
+  }
+  return command;
+}
