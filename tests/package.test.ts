@@ -55,7 +55,7 @@ test("the tarball holds the compiled code, its types, and the documents; no sour
       !documents.includes(file) &&
       !(
         compiledFolders.some((folder) => file.startsWith(`dist/${folder}/`)) &&
-        /(?<!\.test)\.(js|d\.ts)$/.test(file)
+        /(?<!\.test)\.(js|d\.ts|json)$/.test(file) // .json: data tsc copies, e.g. the native schema
       ) &&
       // The native provider plugin (issue 9) ships as an executable under bin/.
       !file.startsWith("bin/"),
