@@ -97,11 +97,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   if (values.owner !== undefined) config.owner = values.owner;
   if (values["rate-limit"] !== undefined) {
     config.rateLimit = {
-      requestsPerMinute: integerOption(values["rate-limit"], "rate-limit", 1, 1_000_000),
+      requestsPerMinute: integerOption(values["rate-limit"], "--rate-limit", 1, 1_000_000),
       burst:
         values["rate-burst"] === undefined
           ? 2
-          : integerOption(values["rate-burst"], "rate-burst", 1, 1_000_000),
+          : integerOption(values["rate-burst"], "--rate-burst", 1, 1_000_000),
     };
   } else if (values["rate-burst"] !== undefined) throw new Error("--rate-burst needs --rate-limit");
   return { kind: "run", config };
