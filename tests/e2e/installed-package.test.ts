@@ -10,7 +10,7 @@
  * The clone is of HEAD: uncommitted changes are not part of what gets installed.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -144,6 +144,8 @@ describe.each([
     expect(existsSync(join(modules, "pulumi-waapi", "provider"))).toBe(false); // no TypeScript sources
     expect(existsSync(join(modules, "got"))).toBe(true);
     expect(existsSync(join(modules, "fastify"))).toBe(false);
+    // The native provider plugin, where Pulumi.yaml's `plugins: providers:` can point, still executable.
+    expect(statSync(join(modules, "pulumi-waapi", "bin", "pulumi-resource-waapi")).mode & 0o111).not.toBe(0);
   });
 
   it("deploys and destroys with pulumi up, through a provider loaded from the installed package", async () => {
