@@ -239,6 +239,26 @@ describe("instances", () => {
     }
   });
 
+  test("latencyMs delays every API answer, after acting, and not the hooks", async () => {
+    const slow = await startSandbox({ latencyMs: 150 });
+    try {
+      const t = slow.createToken();
+      const started = performance.now();
+      const created = call(slow, t, "POST", "/instances");
+      // Acted at once: the instance exists while the answer is still held back.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(slow.instances()).toHaveLength(1);
+      expect((await created).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+      const hookStarted = performance.now();
+      expect((await fetch(`${slow.url}/__sandbox/requests`)).status).toBe(200);
+      expect(performance.now() - hookStarted).toBeLessThan(145);
+    } finally {
+      await slow.close();
+    }
+    await expect(startSandbox({ latencyMs: -1 })).rejects.toThrow(/latencyMs/);
+  });
+
   test("client status reports the instance and its client state", async () => {
     const id = await create();
     const res = await call(sb, token, "GET", `/instances/${id}/client/status`);

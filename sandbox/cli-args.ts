@@ -18,6 +18,7 @@ Options:
   --retrieve-shape S     "instances" (documented, default) or "instance": how GET /instances/{id} answers
   --rate-limit N         answer 429 (with Retry-After) beyond N API requests a minute, evenly spaced
   --rate-burst B         with --rate-limit: up to B requests at once after a quiet spell (default 2)
+  --latency-ms MS        add MS milliseconds before every API answer, like a distant server (default 0)
   --log                  log every request (never headers or tokens) to stdout
   -h, --help             show this help
 
@@ -36,6 +37,7 @@ export interface CliConfig {
   retrieveShape: "instances" | "instance";
   logger: boolean;
   rateLimit?: { requestsPerMinute: number; burst: number };
+  latencyMs?: number;
 }
 
 export type CliCommand = { kind: "help" } | { kind: "run"; config: CliConfig };
@@ -71,6 +73,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
       "retrieve-shape": { type: "string" },
       "rate-limit": { type: "string" },
       "rate-burst": { type: "string" },
+      "latency-ms": { type: "string" },
       log: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -104,5 +107,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
           : integerOption(values["rate-burst"], "--rate-burst", 1, 1_000_000),
     };
   } else if (values["rate-burst"] !== undefined) throw new Error("--rate-burst needs --rate-limit");
+  if (values["latency-ms"] !== undefined) {
+    config.latencyMs = integerOption(values["latency-ms"], "--latency-ms", 0, 60_000);
+  }
   return { kind: "run", config };
 }

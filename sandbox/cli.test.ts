@@ -29,7 +29,7 @@ describe("argument parsing", () => {
       "--instance-limit",
       "3",
     ];
-    const more = ["--owner", "me@example.com", "--retrieve-shape", "instance", "--log"];
+    const more = ["--owner", "me@example.com", "--retrieve-shape", "instance", "--log", "--latency-ms", "50"];
     expect(parseCli([...argv, ...more], { WAAPI_SANDBOX_TOKEN: "t2" })).toEqual({
       kind: "run",
       config: {
@@ -41,6 +41,7 @@ describe("argument parsing", () => {
         owner: "me@example.com",
         retrieveShape: "instance",
         logger: true,
+        latencyMs: 50,
       },
     });
   });
@@ -66,6 +67,7 @@ describe("argument parsing", () => {
     expect(() => parseCli(["--port", "70000"], {})).toThrow(/--port/);
     expect(() => parseCli(["--instance-limit", "-1"], {})).toThrow(/instance-limit/);
     expect(() => parseCli(["--retrieve-shape", "list"], {})).toThrow(/retrieve-shape/);
+    expect(() => parseCli(["--latency-ms", "fast"], {})).toThrow(/--latency-ms/);
     expect(() => parseCli(["--frobnicate"], {})).toThrow(/frobnicate/);
     expect(() => parseCli(["extra"], {})).toThrow(/extra/);
     expect(() => parseCli(["--token", "a b"], {})).toThrow(/token/);

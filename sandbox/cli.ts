@@ -58,6 +58,7 @@ async function main(): Promise<number> {
     ...(config.instanceLimit !== undefined ? { instanceLimit: config.instanceLimit } : {}),
     ...(config.owner !== undefined ? { owner: config.owner } : {}),
     ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+    ...(config.latencyMs !== undefined ? { latencyMs: config.latencyMs } : {}),
   });
 
   const lines = [

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   token?: string;
   /** Answer 429 beyond this rate (see rate-limit.ts); `setRateLimit` changes it later. */
   rateLimit?: RateLimit;
+  /** Milliseconds added before every API answer the sandbox acted on (not hooks, faults or 429s), like a distant server; default 0. */
+  latencyMs?: number;
 }
 
 export interface Sandbox {
@@ -78,6 +80,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (instanceLimit !== undefined && (!Number.isSafeInteger(instanceLimit) || instanceLimit < 0)) {
     throw new Error("WAAPI sandbox: instanceLimit must be a non-negative integer");
   }
+  const latencyMs = options.latencyMs ?? 0;
+  if (!Number.isSafeInteger(latencyMs) || latencyMs < 0) {
+    throw new Error("WAAPI sandbox: latencyMs must be a non-negative integer");
+  }
 
   const store = new SandboxStore({
     ...(options.dataFile !== undefined ? { dataFile: options.dataFile } : {}),
@@ -97,7 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const app = buildServer(
-    { store, faults, log, retrieveShape, reset, closing: closing.signal, rateLimiter },
+    { store, faults, log, retrieveShape, reset, closing: closing.signal, rateLimiter, latencyMs },
     { logger: options.logger ?? false },
   );
   await app.listen({ host: options.host ?? "127.0.0.1", port });

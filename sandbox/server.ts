@@ -50,6 +50,8 @@ export interface ServerContext {
   faults: FaultQueue;
   log: RequestLog;
   retrieveShape: RetrieveShape;
+  /** Added before every API answer (after acting), so that benchmarks see a server's round trip. */
+  latencyMs: number;
   /** Clears store, log and faults (the hooks' `POST /__sandbox/reset`). */
   reset(): void;
   /** Aborted when the sandbox closes, to cut injected delays short. */
@@ -199,6 +201,7 @@ async function serve(
   if (fault?.kind === "act-then-delay" && !(await pause(ctx, fault.delayMs))) {
     return resetConnection(request, reply);
   }
+  if (ctx.latencyMs > 0 && !(await pause(ctx, ctx.latencyMs))) return resetConnection(request, reply);
   return send(reply, result);
 }
 
