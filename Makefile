@@ -7,7 +7,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install build pulumi lint test test-unit demo sandbox clean
+.PHONY: help install build pulumi lint test test-unit bench demo sandbox clean
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
@@ -31,6 +31,11 @@ test: lint ## everything: unit, contract, integration (sandbox over HTTP) and en
 test-unit: build ## the tests that need no Pulumi CLI
 	npm test -- --testPathIgnorePatterns tests/e2e
 
+bench: build ## benchmark N = 10, 50, 200 instances against the no-op stack and the request floor; writes docs/benchmarks.md (many minutes; not part of make test)
+	npx tsc -p bench/tsconfig.json
+	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" node .bench-build/bench/bench.js
+	npx prettier --write docs/benchmarks.md >/dev/null
+
 demo: build ## deploy the root Pulumi.yaml program against a local WAAPI sandbox
 	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" scripts/demo.sh
 
@@ -38,4 +43,4 @@ sandbox: build ## run the WAAPI sandbox in the foreground on :8787, with the dem
 	WAAPI_SANDBOX_TOKEN="$${WAAPI_SANDBOX_TOKEN:-sandbox-demo-token}" node dist/sandbox/cli.js --port 8787 --data .sandbox/sandbox.json
 
 clean: ## remove build output, local state and sandbox data (not the cached Pulumi CLI)
-	rm -rf dist .pulumi-state .sandbox coverage
+	rm -rf dist .pulumi-state .sandbox coverage .bench-build

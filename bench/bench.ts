@@ -1,0 +1,304 @@
+/**
+ * `make bench`: WaapiInstance stacks of N = 10, 50 and 200 through the real Pulumi CLI, against a
+ * WAAPI sandbox that adds 50 ms to every answer, beside the two baselines that say what the figures
+ * mean — measured in the same run, one operation after the other:
+ *
+ * - the no-op stack: the same N resources through a dynamic provider that does nothing (the engine's
+ *   own cost; bench/program/index.ts, kind "noop");
+ * - the floor: the same minimal requests made by a plain script, 8 at a time (bench/floor.ts).
+ *
+ * Every operation's requests are counted in the sandbox's log and must be exactly 2/0/1/1/1 per
+ * instance (create/preview/refresh/update/destroy); the bench fails otherwise. It prints the table
+ * and writes it, with the machine's description, to docs/benchmarks.md.
+ *
+ * Environment: BENCH_SIZES (default "10,50,200"), BENCH_CHECKPOINT_SIZE (the N of the
+ * PULUMI_SKIP_CHECKPOINTS comparison, default the largest size; 0 skips it), BENCH_CPU_PROF (a
+ * folder: every Node.js process the CLI starts writes a .cpuprofile there), BENCH_OUTPUT (default
+ * docs/benchmarks.md).
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startSandbox, type Sandbox } from "../sandbox";
+import { FLOOR_PARALLELISM, Floor, type FloorOperation } from "./floor";
+import { renderReport, type Measurement, type RunReport, type SizeReport } from "./report";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const PROGRAM_DIR = path.join(ROOT, "bench", "program");
+const LATENCY_MS = 50;
+const PARALLEL = FLOOR_PARALLELISM;
+
+export type Kind = "noop" | "waapi";
+export type Operation = "create" | "preview" | "refresh" | "update" | "destroy";
+export const OPERATIONS: readonly Operation[] = ["create", "preview", "refresh", "update", "destroy"];
+
+/** The requests each operation must make per WaapiInstance, by method (the no-op stack makes none). */
+export const REQUESTS_PER_INSTANCE: Record<Operation, Partial<Record<string, number>>> = {
+  create: { POST: 1, PUT: 1 },
+  preview: {},
+  refresh: { GET: 1 },
+  update: { PUT: 1 },
+  destroy: { DELETE: 1 },
+};
+
+interface CliResult {
+  ms: number;
+  output: string;
+}
+
+function runPulumi(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn("pulumi", [...args, "--non-interactive"], {
+      cwd: PROGRAM_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      const output = Buffer.concat(chunks).toString("utf8");
+      if (code === 0) resolve({ ms, output });
+      else reject(new Error(`pulumi ${args.join(" ")} exited ${String(code)}:\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+/** One stack of one kind and size, in its own file backend, configured like a user's. */
+class BenchStack {
+  private readonly stateDir = mkdtempSync(path.join(os.tmpdir(), "waapi-bench-state-"));
+  readonly name: string;
+
+  constructor(
+    readonly kind: Kind,
+    readonly count: number,
+    private readonly sandbox: Sandbox,
+    private readonly token: string,
+    private readonly extraEnv: NodeJS.ProcessEnv,
+  ) {
+    this.name = `bench-${kind}-${count}-${process.pid}`;
+  }
+
+  env(operation: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "bench-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      ...this.extraEnv,
+    };
+    // The bench's own token and URL come from the stack config, as the README tells users.
+    delete env["WAAPI_API_TOKEN"];
+    delete env["WAAPI_BASE_URL"];
+    const profileDir = process.env["BENCH_CPU_PROF"];
+    if (profileDir) {
+      const dir = path.resolve(profileDir, `${this.kind}-${this.count}-${operation}`);
+      mkdirSync(dir, { recursive: true });
+      env["NODE_OPTIONS"] = `${env["NODE_OPTIONS"] ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+    }
+    return env;
+  }
+
+  async init(): Promise<void> {
+    const env = this.env("init");
+    await runPulumi(["stack", "init", this.name], env);
+    const set = (key: string, value: string, secret = false): Promise<CliResult> =>
+      runPulumi(["config", "set", "--stack", this.name, ...(secret ? ["--secret"] : []), key, value], env);
+    await set("kind", this.kind);
+    await set("count", String(this.count));
+    await set("generation", "0");
+    await set("waapi:baseUrl", this.sandbox.baseUrl);
+    await set("waapi:apiToken", this.token, true);
+  }
+
+  /** Runs one operation and returns its wall-clock time, checking the requests it made. */
+  async run(operation: Operation): Promise<number> {
+    const env = this.env(operation);
+    const stack = ["--stack", this.name, "--parallel", String(PARALLEL)];
+    if (operation === "update") {
+      await runPulumi(["config", "set", "--stack", this.name, "generation", "1"], env);
+    }
+    this.sandbox.clearRequests();
+    const args: Record<Operation, string[]> = {
+      create: ["up", "--yes", "--skip-preview", ...stack],
+      preview: ["preview", "--expect-no-changes", ...stack],
+      refresh: ["refresh", "--yes", "--skip-preview", ...stack],
+      update: ["up", "--yes", "--skip-preview", ...stack],
+      destroy: ["destroy", "--yes", "--skip-preview", ...stack],
+    };
+    const { ms } = await runPulumi(args[operation], env);
+    assertRequests(
+      `${this.kind} ${operation} (N=${this.count})`,
+      this.sandbox,
+      operation,
+      this.kind === "waapi" ? this.count : 0,
+    );
+    return ms;
+  }
+
+  /** Bytes of the stack's checkpoint file in the file backend. */
+  stateBytes(): number {
+    const stacksDir = path.join(this.stateDir, ".pulumi", "stacks");
+    const files = readdirSync(stacksDir, { recursive: true, encoding: "utf8" }).filter((file) =>
+      file.endsWith(`${this.name}.json`),
+    );
+    if (files.length !== 1 || files[0] === undefined) {
+      throw new Error(`expected one checkpoint for ${this.name} in ${stacksDir}, found ${files.length}`);
+    }
+    return statSync(path.join(stacksDir, files[0])).size;
+  }
+
+  async remove(): Promise<void> {
+    await runPulumi(["stack", "rm", "--yes", "--force", this.name], this.env("remove")).catch(
+      () => undefined,
+    );
+    rmSync(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Fails the bench unless the sandbox saw exactly `count` × the operation's requests per method. */
+export function assertRequests(what: string, sandbox: Sandbox, operation: Operation, count: number): void {
+  const seen: Record<string, number> = {};
+  for (const request of sandbox.requests()) seen[request.method] = (seen[request.method] ?? 0) + 1;
+  const expected: Record<string, number> = {};
+  for (const [method, perInstance] of Object.entries(REQUESTS_PER_INSTANCE[operation])) {
+    if (perInstance !== undefined && count > 0) expected[method] = perInstance * count;
+  }
+  const show = (counts: Record<string, number>): string => JSON.stringify(counts, Object.keys(counts).sort());
+  if (show(seen) !== show(expected)) {
+    throw new Error(`${what}: expected requests ${show(expected)}, the sandbox saw ${show(seen)}`);
+  }
+}
+
+/** Runs every operation on both stacks of size `count`, alternating kinds, then the floor. */
+async function measureSize(
+  count: number,
+  sandbox: Sandbox,
+  token: string,
+  extraEnv: NodeJS.ProcessEnv,
+  floor: Floor | undefined,
+): Promise<SizeReport> {
+  const stacks = {
+    noop: new BenchStack("noop", count, sandbox, token, extraEnv),
+    waapi: new BenchStack("waapi", count, sandbox, token, extraEnv),
+  };
+  const rows: Measurement[] = [];
+  const stateBytes = { noop: 0, waapi: 0 };
+  try {
+    await stacks.noop.init();
+    await stacks.waapi.init();
+    for (const operation of OPERATIONS) {
+      const times = { noop: 0, waapi: 0 };
+      for (const kind of ["noop", "waapi"] as const) {
+        times[kind] = await stacks[kind].run(operation);
+        if (operation === "create") stateBytes[kind] = stacks[kind].stateBytes();
+        log(`N=${count} ${operation} ${kind}: ${(times[kind] / 1000).toFixed(2)} s`);
+      }
+      let floorMs = 0;
+      if (floor && operation !== "preview") {
+        sandbox.clearRequests();
+        floorMs = await floor.run(count, operation as FloorOperation);
+        assertRequests(`floor ${operation} (N=${count})`, sandbox, operation, count);
+        log(`N=${count} ${operation} floor: ${(floorMs / 1000).toFixed(2)} s`);
+      }
+      rows.push({
+        operation,
+        noopMs: times.noop,
+        waapiMs: times.waapi,
+        floorMs,
+        requests: requestsLabel(operation, count),
+      });
+    }
+  } finally {
+    await stacks.noop.remove();
+    await stacks.waapi.remove();
+  }
+  return {
+    count,
+    rows,
+    stateBytesPerInstance: { noop: stateBytes.noop / count, waapi: stateBytes.waapi / count },
+  };
+}
+
+function requestsLabel(operation: Operation, count: number): string {
+  const parts = Object.entries(REQUESTS_PER_INSTANCE[operation]).map(
+    ([method, perInstance]) => `${(perInstance ?? 0) * count} ${method}`,
+  );
+  return parts.length > 0 ? parts.join(" + ") : "0";
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+function commandOutput(command: string, args: readonly string[]): string {
+  try {
+    return execFileSync(command, [...args], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+function sizesFromEnv(): number[] {
+  const sizes = (process.env["BENCH_SIZES"] ?? "10,50,200").split(",").map(Number);
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) {
+    throw new Error("BENCH_SIZES must be a comma-separated list of positive integers, e.g. 10,50,200");
+  }
+  return sizes;
+}
+
+async function main(): Promise<void> {
+  const sizes = sizesFromEnv();
+  const checkpointSize = Number(process.env["BENCH_CHECKPOINT_SIZE"] ?? Math.max(...sizes));
+  const output = path.resolve(ROOT, process.env["BENCH_OUTPUT"] ?? "docs/benchmarks.md");
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  // Deletes lower an account's limit for good (as on waapi.app): room for every instance the run makes.
+  const sandbox = await startSandbox({ latencyMs: LATENCY_MS, instanceLimit: 1_000_000 });
+  const token = sandbox.createToken();
+  const report: RunReport = {
+    command: "make bench",
+    startedAt: started.toISOString(),
+    machine: {
+      cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}`,
+      memoryGiB: os.totalmem() / 2 ** 30,
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      pulumi: commandOutput("pulumi", ["version"]),
+      commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
+      loadBefore,
+      loadAfter: loadBefore,
+    },
+    latencyMs: LATENCY_MS,
+    parallel: PARALLEL,
+    sizes: [],
+    checkpoints: undefined,
+    durationS: 0,
+  };
+  try {
+    const floor = new Floor(sandbox.baseUrl, token);
+    for (const count of sizes) report.sizes.push(await measureSize(count, sandbox, token, {}, floor));
+    if (checkpointSize > 0) {
+      const env = { PULUMI_SKIP_CHECKPOINTS: "true" };
+      const skipped = await measureSize(checkpointSize, sandbox, token, env, undefined);
+      report.checkpoints = { count: checkpointSize, rows: skipped.rows };
+    }
+  } finally {
+    await sandbox.close();
+  }
+  report.machine.loadAfter = os.loadavg();
+  report.durationS = (Date.now() - started.getTime()) / 1000;
+  const markdown = renderReport(report);
+  writeFileSync(output, markdown);
+  process.stdout.write(`${markdown}\nwritten to ${path.relative(ROOT, output)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
