@@ -2,7 +2,7 @@
  * The WAAPI REST client: the instance endpoints of https://waapi.app/api/v1 over got, with our own
  * retry policy and typed errors. It knows HTTP and nothing of Pulumi.
  */
-import got, { type Response } from "got";
+import type { Response } from "got";
 import {
   DEFAULT_BASE_URL,
   type ApiInstance,
@@ -123,6 +123,18 @@ function normaliseInstanceId(id: number | string, operation: InstanceOperation):
   throw new TypeError(
     `WaapiClient.${operation}: an instance id must be a non-negative integer, got ${JSON.stringify(id)}`,
   );
+}
+
+/**
+ * got, loaded on the first request rather than with this module: a Pulumi program imports the
+ * package (and so this module) but never sends a request, and neither does a preview, while loading
+ * got and its dependencies took about a quarter of a second of each (profiled: `make bench` with
+ * BENCH_CPU_PROF).
+ */
+let got: Promise<typeof import("got").default> | undefined;
+function loadGot(): Promise<typeof import("got").default> {
+  got ??= import("got").then((module) => module.default);
+  return got;
 }
 
 export class WaapiClient {
@@ -321,7 +333,8 @@ export class WaapiClient {
   ): Promise<{ answer: Answer } | { code: string; timedOut: boolean; detail: string }> {
     let response: Response<string>;
     try {
-      response = await got(this.baseUrl + spec.path, {
+      const request = await loadGot();
+      response = await request(this.baseUrl + spec.path, {
         method: spec.method,
         headers: {
           authorization: `Bearer ${this.apiToken}`,
