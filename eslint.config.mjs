@@ -3,7 +3,18 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", ".bench-build/", ".pulumi-state/", "**/*.js", "**/*.mjs", "**/*.cjs"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "coverage/",
+      ".bench-build/",
+      ".pulumi-state/",
+      "**/*.js",
+      "**/*.mjs",
+      "**/*.cjs",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -12,7 +12,8 @@
  * and writes it, with the machine's description, to docs/benchmarks.md.
  *
  * Environment: BENCH_SIZES (default "10,50,200"), BENCH_CHECKPOINT_SIZE (the N of the
- * PULUMI_SKIP_CHECKPOINTS comparison, default the largest size; 0 skips it), BENCH_CPU_PROF (a
+ * PULUMI_SKIP_CHECKPOINTS comparison, default the largest size; 0 skips it), BENCH_REPEATS (runs
+ * per figure, whose median is reported; default 3), BENCH_CPU_PROF (a
  * folder: every Node.js process the CLI starts writes a .cpuprofile there), BENCH_OUTPUT (default
  * docs/benchmarks.md).
  */
@@ -76,11 +77,12 @@ class BenchStack {
   constructor(
     readonly kind: Kind,
     readonly count: number,
+    round: number,
     private readonly sandbox: Sandbox,
     private readonly token: string,
     private readonly extraEnv: NodeJS.ProcessEnv,
   ) {
-    this.name = `bench-${kind}-${count}-${process.pid}`;
+    this.name = `bench-${kind}-${count}-${round}-${process.pid}`;
   }
 
   env(operation: string): NodeJS.ProcessEnv {
@@ -175,17 +177,59 @@ export function assertRequests(what: string, sandbox: Sandbox, operation: Operat
   }
 }
 
-/** Runs every operation on both stacks of size `count`, alternating kinds, then the floor. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * Runs every operation `repeats` times over fresh stacks and keeps each figure's median: on a shared
+ * machine one run can land on a busy second.
+ */
 async function measureSize(
   count: number,
   sandbox: Sandbox,
   token: string,
   extraEnv: NodeJS.ProcessEnv,
   floor: Floor | undefined,
+  repeats: number,
+): Promise<SizeReport> {
+  const rounds: SizeReport[] = [];
+  for (let round = 0; round < repeats; round++) {
+    rounds.push(await measureRound(count, round, sandbox, token, extraEnv, floor));
+  }
+  const first = rounds[0];
+  if (!first) throw new Error("BENCH_REPEATS must be at least 1");
+  return {
+    count,
+    rows: first.rows.map((row, i) => {
+      const same = rounds.map((r) => r.rows[i] ?? row);
+      return {
+        ...row,
+        noopMs: median(same.map((r) => r.noopMs)),
+        waapiMs: median(same.map((r) => r.waapiMs)),
+        floorMs: median(same.map((r) => r.floorMs)),
+      };
+    }),
+    stateBytesPerInstance: first.stateBytesPerInstance,
+  };
+}
+
+/** Runs every operation once on both stacks of size `count`, alternating kinds, then the floor. */
+async function measureRound(
+  count: number,
+  round: number,
+  sandbox: Sandbox,
+  token: string,
+  extraEnv: NodeJS.ProcessEnv,
+  floor: Floor | undefined,
 ): Promise<SizeReport> {
   const stacks = {
-    noop: new BenchStack("noop", count, sandbox, token, extraEnv),
-    waapi: new BenchStack("waapi", count, sandbox, token, extraEnv),
+    noop: new BenchStack("noop", count, round, sandbox, token, extraEnv),
+    waapi: new BenchStack("waapi", count, round, sandbox, token, extraEnv),
   };
   const rows: Measurement[] = [];
   const stateBytes = { noop: 0, waapi: 0 };
@@ -197,14 +241,14 @@ async function measureSize(
       for (const kind of ["noop", "waapi"] as const) {
         times[kind] = await stacks[kind].run(operation);
         if (operation === "create") stateBytes[kind] = stacks[kind].stateBytes();
-        log(`N=${count} ${operation} ${kind}: ${(times[kind] / 1000).toFixed(2)} s`);
+        log(`N=${count} #${round + 1} ${operation} ${kind}: ${(times[kind] / 1000).toFixed(2)} s`);
       }
       let floorMs = 0;
       if (floor && operation !== "preview") {
         sandbox.clearRequests();
         floorMs = await floor.run(count, operation as FloorOperation);
         assertRequests(`floor ${operation} (N=${count})`, sandbox, operation, count);
-        log(`N=${count} ${operation} floor: ${(floorMs / 1000).toFixed(2)} s`);
+        log(`N=${count} #${round + 1} ${operation} floor: ${(floorMs / 1000).toFixed(2)} s`);
       }
       rows.push({
         operation,
@@ -254,6 +298,9 @@ function sizesFromEnv(): number[] {
 
 async function main(): Promise<void> {
   const sizes = sizesFromEnv();
+  const repeats = Number(process.env["BENCH_REPEATS"] ?? 3);
+  if (!Number.isSafeInteger(repeats) || repeats < 1)
+    throw new Error("BENCH_REPEATS must be a positive integer");
   const checkpointSize = Number(process.env["BENCH_CHECKPOINT_SIZE"] ?? Math.max(...sizes));
   const output = path.resolve(ROOT, process.env["BENCH_OUTPUT"] ?? "docs/benchmarks.md");
   const started = new Date();
@@ -276,16 +323,18 @@ async function main(): Promise<void> {
     },
     latencyMs: LATENCY_MS,
     parallel: PARALLEL,
+    repeats,
     sizes: [],
     checkpoints: undefined,
     durationS: 0,
   };
   try {
     const floor = new Floor(sandbox.baseUrl, token);
-    for (const count of sizes) report.sizes.push(await measureSize(count, sandbox, token, {}, floor));
+    for (const count of sizes)
+      report.sizes.push(await measureSize(count, sandbox, token, {}, floor, repeats));
     if (checkpointSize > 0) {
       const env = { PULUMI_SKIP_CHECKPOINTS: "true" };
-      const skipped = await measureSize(checkpointSize, sandbox, token, env, undefined);
+      const skipped = await measureSize(checkpointSize, sandbox, token, env, undefined, repeats);
       report.checkpoints = { count: checkpointSize, rows: skipped.rows };
     }
   } finally {

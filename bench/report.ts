@@ -30,6 +30,8 @@ export interface RunReport {
   };
   latencyMs: number;
   parallel: number;
+  /** Runs per figure; the median is shown. */
+  repeats: number;
   sizes: SizeReport[];
   /** The same operations with PULUMI_SKIP_CHECKPOINTS=true (no floor). */
   checkpoints: { count: number; rows: Measurement[] } | undefined;
@@ -179,9 +181,9 @@ export function renderReport(report: RunReport): string {
     "(the same N resources through a dynamic provider that does nothing: the engine's own cost) and the",
     `**floor** (the same minimal requests made by a plain script, ${report.parallel} at a time). The requests of every`,
     "operation were counted in the sandbox's log and are exact (2 / 0 / 1 / 1 / 1 per instance), or the",
-    "bench would have failed. Times are wall-clock, one run each.",
+    `bench would have failed. Times are wall-clock, the median of ${report.repeats} run${report.repeats === 1 ? "" : "s"} each (fresh stacks every run).`,
     "",
-    `Reproduce: \`${report.command}\` (BENCH_SIZES, BENCH_CHECKPOINT_SIZE, BENCH_CPU_PROF: see bench/bench.ts).`,
+    `Reproduce: \`${report.command}\` (BENCH_SIZES, BENCH_REPEATS, BENCH_CHECKPOINT_SIZE, BENCH_CPU_PROF: see bench/bench.ts).`,
     "",
     "## Machine",
     "",
