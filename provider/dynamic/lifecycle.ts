@@ -112,3 +112,21 @@ export async function update(
 export async function remove(provider: object, id: string, props?: PropertyBag): Promise<void> {
   return deleteInstance(await connectionFor(provider), id, props);
 }
+
+/**
+ * The provider the shim in the state (PROVIDER_SHIM, ./provider.ts) hands the dynamic-provider host:
+ * the calls above, on an object of their own (the host makes one per distinct shim text and
+ * configures it once). Added in 0.2.0; like the other exports, it stays.
+ */
+export function provider(): Required<pulumi.dynamic.ResourceProvider> {
+  const self: Required<pulumi.dynamic.ResourceProvider> = {
+    configure: (request) => configure(self, request),
+    check,
+    diff,
+    create: (news) => create(self, news),
+    read: (id, props) => read(self, id, props),
+    update: (id, olds, news) => update(self, id, olds, news),
+    delete: (id, props) => remove(self, id, props),
+  };
+  return self;
+}

@@ -11,12 +11,29 @@ import type * as Lifecycle from "./lifecycle";
 const LIFECYCLE_MODULE = "pulumi-waapi/internal/instance-lifecycle";
 
 /**
- * The dynamic provider for WaapiInstance.
+ * What every WaapiInstance stores as its `__provider`, in its inputs and its outputs: the module the
+ * dynamic-provider host loads (with `require-from-string`) and whose `handler()` gives it the provider.
  *
- * Pulumi serializes this object into the inputs and outputs of every WaapiInstance in the state, and
- * the file backend rewrites the whole state at each step. So it is a shim: no fields, and methods
- * that load the implementation from the installed package when called. It must never hold the API
- * token: `configure` hands the config to the implementation, which keeps the client to itself.
+ * Written here rather than serialized from an object by `pulumi.runtime.serializeFunction`, which is
+ * what `pulumi.dynamic.Resource` does: that took tens of milliseconds per resource and produced 3.9 KB
+ * of closure code, stored twice per resource and rewritten with the whole state at every step. The
+ * host reads this text the way it reads every state ever written (`exports.handler`), so the format is
+ * as stable as users' states are. A constant: the host configures one provider per distinct text, and
+ * package upgrades leave the state alone. It must never hold the API token.
+ */
+export const PROVIDER_SHIM =
+  `exports.handler = () => require("module").createRequire(process.cwd() + "/package.json")` +
+  `(${JSON.stringify(LIFECYCLE_MODULE)}).provider();\n`;
+
+/**
+ * The provider as pulumi-waapi 0.1.0 stored it: `pulumi.dynamic.Resource` serialized this class into
+ * every WaapiInstance, so states written by 0.1.0 hold its methods, which call ./lifecycle's exports
+ * by name. WaapiInstance now stores PROVIDER_SHIM instead; this stays for those states' sake and for
+ * programs that pass it to a `pulumi.dynamic.Resource` of their own.
+ *
+ * No fields, and methods that load the implementation from the installed package when called. It must
+ * never hold the API token: `configure` hands the config to the implementation, which keeps the client
+ * to itself.
  */
 export class WaapiInstanceProvider implements pulumi.dynamic.ResourceProvider {
   async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {

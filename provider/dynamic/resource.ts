@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WebhookEvent } from "../waapi-api";
-import { WaapiInstanceProvider } from "./provider";
+import { PROVIDER_KEY } from "../instance/inputs";
+import { PROVIDER_SHIM } from "./provider";
+
+/**
+ * The type `pulumi.dynamic.Resource` would give it (`pulumi-nodejs:dynamic/<module>:<type>`): the
+ * dynamic-provider host serves it, and states written by 0.1.0 (a `pulumi.dynamic.Resource`) keep
+ * their resources' URNs.
+ */
+const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
 
 /**
  * The inputs of a WaapiInstance. Every one of them is updated in place: none replaces the instance.
@@ -36,7 +44,7 @@ export interface WaapiInstanceArgs {
  * instance and permanently lowers the account's instance limit: use the `protect` or
  * `retainOnDelete` resource options where that must not happen.
  */
-export class WaapiInstance extends pulumi.dynamic.Resource {
+export class WaapiInstance extends pulumi.CustomResource {
   /**
    * WAAPI's id of the instance (the resource id is the same number).
    *
@@ -61,10 +69,13 @@ export class WaapiInstance extends pulumi.dynamic.Resource {
   declare public readonly apiBaseUrl: pulumi.Output<string>;
 
   constructor(name: string, args: WaapiInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+    // What pulumi.dynamic.Resource does, minus serializing a provider object for every resource:
+    // the provider is the constant PROVIDER_SHIM (see ./provider.ts).
     super(
-      new WaapiInstanceProvider(),
+      DYNAMIC_RESOURCE_TYPE,
       name,
       {
+        [PROVIDER_KEY]: PROVIDER_SHIM,
         name: args.name,
         webhookUrl: args.webhookUrl,
         webhookEvents: args.webhookEvents,
@@ -75,8 +86,6 @@ export class WaapiInstance extends pulumi.dynamic.Resource {
         apiBaseUrl: undefined,
       },
       opts,
-      "waapi",
-      "Instance",
     );
     this.instanceId = this.id.apply(Number);
   }
