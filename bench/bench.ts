@@ -69,6 +69,25 @@ function runPulumi(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Cli
   });
 }
 
+/**
+ * A folder holding a `node` that runs the real one with `--cpu-prof` into `dir`: the language host
+ * and the dynamic-provider host find node on PATH, and Node refuses --cpu-prof in NODE_OPTIONS.
+ */
+function profilingNode(dir: string): string {
+  const bin = path.join(dir, ".bin");
+  mkdirSync(bin, { recursive: true });
+  // The engine stops the dynamic-provider host with a signal, and Node writes the profile only on exit.
+  const onSignalExit = path.join(bin, "exit-on-signal.cjs");
+  writeFileSync(
+    onSignalExit,
+    'for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => process.exit(0));\n',
+  );
+  const node = JSON.stringify(process.execPath);
+  const flags = `--cpu-prof --cpu-prof-dir=${JSON.stringify(dir)} --require ${JSON.stringify(onSignalExit)}`;
+  writeFileSync(path.join(bin, "node"), `#!/bin/sh\nexec ${node} ${flags} "$@"\n`, { mode: 0o755 });
+  return bin;
+}
+
 /** One stack of one kind and size, in its own file backend, configured like a user's. */
 class BenchStack {
   private readonly stateDir = mkdtempSync(path.join(os.tmpdir(), "waapi-bench-state-"));
@@ -99,9 +118,8 @@ class BenchStack {
     delete env["WAAPI_BASE_URL"];
     const profileDir = process.env["BENCH_CPU_PROF"];
     if (profileDir) {
-      const dir = path.resolve(profileDir, `${this.kind}-${this.count}-${operation}`);
-      mkdirSync(dir, { recursive: true });
-      env["NODE_OPTIONS"] = `${env["NODE_OPTIONS"] ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+      env["PATH"] =
+        `${profilingNode(path.resolve(profileDir, `${this.kind}-${this.count}-${operation}`))}:${env["PATH"] ?? ""}`;
     }
     return env;
   }
