@@ -77,10 +77,12 @@ it("the probe sees serializations: a plain dynamic resource's provider is serial
       return { id: "x", outs: inputs };
     },
   };
-  const resources = Array.from(
-    { length: 3 },
-    (_, i) => new pulumiSdk.dynamic.Resource(shared, `plain-${i}`, {}, {}, "probe"),
-  );
+  class Plain extends pulumiSdk.dynamic.Resource {
+    constructor(name: string) {
+      super(shared, name, {}, {}, "probe");
+    }
+  }
+  const resources = Array.from({ length: 3 }, (_, i) => new Plain(`plain-${i}`));
   await registeredAll(resources);
   expect(serializations).toBe(1);
 });
