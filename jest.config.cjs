@@ -2,6 +2,8 @@
 // is ESM-only, and jest's own CommonJS loader cannot `require()` it even though Node 20.19+ can.
 /** @type {import('jest').Config} */
 module.exports = {
+  // Rebuilds a dist/ that no longer matches the sources (scripts/build-digest.cjs).
+  globalSetup: "<rootDir>/tests/support/global-setup.cjs",
   testEnvironment: "<rootDir>/tests/support/node-environment.cjs",
   roots: ["<rootDir>/provider", "<rootDir>/sandbox", "<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],

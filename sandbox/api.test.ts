@@ -3,7 +3,8 @@
  * permissions, limits, not-found, validation, the update semantics and the request log.
  */
 import { PERMISSIONS, type Permission } from "../provider/waapi-api";
-import { startSandbox, type Sandbox } from "./index";
+import { useSandbox, withSandbox } from "../tests/support/sandbox";
+import type { Sandbox } from "./index";
 
 interface Answer {
   status: number;
@@ -41,18 +42,10 @@ async function call(
   return { status: res.status, headers: res.headers, text, json };
 }
 
-let sb: Sandbox;
+const sb = useSandbox({ owner: "ops@example.com", instanceLimit: 5 });
 let token: string;
-
-beforeAll(async () => {
-  sb = await startSandbox({ owner: "ops@example.com", instanceLimit: 5 });
-});
-afterAll(async () => {
-  await sb.close();
-});
 beforeEach(() => {
-  sb.reset();
-  token = sb.createToken();
+  token = sb.token;
 });
 
 async function create(t = token): Promise<number> {
@@ -227,22 +220,18 @@ describe("instances", () => {
   });
 
   test("retrieve can answer {instance:…} (retrieveShape option)", async () => {
-    const other = await startSandbox({ retrieveShape: "instance" });
-    try {
+    await withSandbox({ retrieveShape: "instance" }, async (other) => {
       const t = other.createToken();
       const created = await call(other, t, "POST", "/instances");
       const { instance } = created.json as { instance: { id: number } };
       const res = await call(other, t, "GET", `/instances/${instance.id}`);
       expect(res.json).toEqual({ instance, status: "success" });
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   test("latencyMs delays every API answer, after acting, and not the hooks", async () => {
     const latencyMs = 1000;
-    const slow = await startSandbox({ latencyMs });
-    try {
+    await withSandbox({ latencyMs }, async (slow) => {
       const t = slow.createToken();
       const started = performance.now();
       let answered = false;
@@ -255,10 +244,8 @@ describe("instances", () => {
       const hookStarted = performance.now();
       expect((await fetch(`${slow.url}/__sandbox/requests`)).status).toBe(200);
       expect(performance.now() - hookStarted).toBeLessThan(latencyMs - 5);
-    } finally {
-      await slow.close();
-    }
-    await expect(startSandbox({ latencyMs: -1 })).rejects.toThrow(/latencyMs/);
+    });
+    await expect(withSandbox({ latencyMs: -1 }, async () => undefined)).rejects.toThrow(/latencyMs/);
   });
 
   test("client status reports the instance and its client state", async () => {

@@ -1,20 +1,13 @@
 /** Injected faults over real HTTP: each kind, matching, `times`, FIFO order and the request log. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { FaultQueue, parseFault } from "./faults";
-import { startSandbox, type Sandbox } from "./index";
+import { useSandbox } from "../tests/support/sandbox";
+import { startSandbox } from "./index";
 
-let sb: Sandbox;
+const sb = useSandbox();
 let token: string;
-
-beforeAll(async () => {
-  sb = await startSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-});
 beforeEach(() => {
-  sb.reset();
-  token = sb.createToken();
+  token = sb.token;
 });
 
 async function createInstance(): Promise<number> {

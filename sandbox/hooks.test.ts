@@ -1,16 +1,7 @@
 /** The HTTP test hooks under /__sandbox/, for tests that drive a sandbox running in another process. */
-import { startSandbox, type Sandbox } from "./index";
+import { useSandbox, withSandbox } from "../tests/support/sandbox";
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-});
-beforeEach(() => {
-  sb.reset();
-});
+const sb = useSandbox();
 
 async function hook(
   method: string,
@@ -140,14 +131,11 @@ test("reset: instances, tokens, log and faults are gone", async () => {
 });
 
 test("a token given at start survives reset", async () => {
-  const own = await startSandbox({ token: "start-token-1" });
-  try {
+  await withSandbox({ token: "start-token-1" }, async (own) => {
     own.reset();
     const res = await fetch(`${own.baseUrl}/instances`, {
       headers: { Accept: "application/json", Authorization: "Bearer start-token-1" },
     });
     expect(res.status).toBe(200);
-  } finally {
-    await own.close();
-  }
+  });
 });

@@ -5,7 +5,7 @@
  * contract shows up here; and the validation is shown to reject wrong bodies, so it is not vacuous.
  */
 import { isDeepStrictEqual } from "node:util";
-import { startSandbox, type Sandbox } from "../../sandbox";
+import { useSandbox, withSandbox } from "../support/sandbox";
 import {
   compileResponses,
   contractPath,
@@ -69,25 +69,17 @@ describe(`the contract as published (${contractPath()})`, () => {
 });
 
 describe("the sandbox's answers", () => {
-  let sb: Sandbox;
-  let headers: Record<string, string>;
-
-  beforeAll(async () => {
-    sb = await startSandbox({ owner: "contract@example.com" });
-    headers = {
-      Accept: "application/json",
-      "Content-Type": "application/json",
-      Authorization: `Bearer ${sb.createToken()}`,
-    };
-  });
-  afterAll(async () => {
-    await sb.close();
+  const sb = useSandbox({ owner: "contract@example.com" });
+  const headers = (token: string) => ({
+    Accept: "application/json",
+    "Content-Type": "application/json",
+    Authorization: `Bearer ${token}`,
   });
 
   async function answer(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${sb.baseUrl}${path}`, {
       method,
-      headers,
+      headers: headers(sb.token),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     expect(res.status).toBe(200);
@@ -127,9 +119,8 @@ describe("the sandbox's answers", () => {
   });
 
   test("retrieve in the {instance:…} shape matches create's schema (the contract has no other)", async () => {
-    const other = await startSandbox({ retrieveShape: "instance" });
-    try {
-      const auth = { ...headers, Authorization: `Bearer ${other.createToken()}` };
+    await withSandbox({ retrieveShape: "instance" }, async (other) => {
+      const auth = headers(other.createToken());
       const created = await (
         await fetch(`${other.baseUrl}/instances`, { method: "POST", headers: auth })
       ).json();
@@ -138,9 +129,7 @@ describe("the sandbox's answers", () => {
         "create",
         await (await fetch(`${other.baseUrl}/instances/${id}`, { headers: auth })).json(),
       );
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   test("update: setting everything, then resetting the webhook (null url, no events)", async () => {

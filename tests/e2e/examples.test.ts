@@ -3,27 +3,19 @@
  * the real Pulumi CLI, against the WAAPI sandbox.
  */
 import { join } from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
-import { OfflineStacks } from "../support/pulumi";
+import { useOfflineStacks } from "../support/pulumi";
+import { useSandbox } from "../support/sandbox";
 
-let sandbox: Sandbox;
-const stacks = new OfflineStacks();
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await stacks.removeAll();
-  await sandbox.close();
-});
+const sandbox = useSandbox();
+const stacks = useOfflineStacks();
 
 it("examples/waapi-instance deploys every input, exports every output, and is protected until told otherwise", async () => {
   const stack = await stacks.create(join(process.cwd(), "examples", "waapi-instance"), {
-    apiToken: sandbox.createToken(),
+    apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
   });
 
-  const { outputs } = await stack.up({ onOutput: stacks.onOutput, color: "never" });
+  const { outputs } = await stacks.up(stack);
   const [instance] = sandbox.instances();
   expect(sandbox.instances()).toHaveLength(1);
   expect(Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]))).toEqual({
@@ -36,21 +28,21 @@ it("examples/waapi-instance deploys every input, exports every output, and is pr
     apiBaseUrl: sandbox.baseUrl,
   });
 
-  await expect(stack.destroy({ onOutput: stacks.onOutput, color: "never" })).rejects.toThrow(/protected/);
+  await expect(stacks.destroy(stack)).rejects.toThrow(/protected/);
   expect(sandbox.instances()).toHaveLength(1);
 
   await stack.setConfig("protect", { value: "false" });
-  await stack.up({ onOutput: stacks.onOutput, color: "never" });
-  await stack.destroy({ onOutput: stacks.onOutput, color: "never" });
+  await stacks.up(stack);
+  await stacks.destroy(stack);
   expect(sandbox.instances()).toEqual([]);
 }, 120_000);
 
 it("the root demo program (Pulumi.yaml) deploys the support and sales lines", async () => {
   const stack = await stacks.create(process.cwd(), {
-    apiToken: sandbox.createToken(),
+    apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
   });
-  const { outputs } = await stack.up({ onOutput: stacks.onOutput, color: "never" });
+  const { outputs } = await stacks.up(stack);
   expect(
     sandbox
       .instances()
@@ -58,7 +50,7 @@ it("the root demo program (Pulumi.yaml) deploys the support and sales lines", as
       .sort(),
   ).toEqual(["Sales line", "Support line"]);
   expect(outputs["supportInstanceId"]?.value).toEqual(expect.any(Number));
-  await stack.preview({ expectNoChanges: true, color: "never" });
-  await stack.destroy({ onOutput: stacks.onOutput, color: "never" });
+  await stacks.preview(stack, { expectNoChanges: true });
+  await stacks.destroy(stack);
   expect(sandbox.instances()).toEqual([]);
 }, 120_000);

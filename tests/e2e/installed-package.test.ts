@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { startSandbox, type Sandbox } from "../../sandbox";
-import { OfflineStacks } from "../support/pulumi";
+import { useOfflineStacks } from "../support/pulumi";
 import { readmeCommand } from "../support/readme";
+import { useSandbox } from "../support/sandbox";
 
 const REPO = process.cwd();
 /** The README's name for the user's clone of this repository. */
@@ -35,8 +35,8 @@ let work: string;
 let clone: string;
 let fromGit: string;
 let fromTarball: string;
-let sandbox: Sandbox;
-const stacks = new OfflineStacks();
+const sandbox = useSandbox();
+const stacks = useOfflineStacks();
 const running: ChildProcess[] = [];
 
 /** The environment of a user's shell: none of the `npm_*` variables that `npm test` sets for us. */
@@ -88,7 +88,7 @@ async function deployAndDestroy(
   list: () => Promise<Array<{ id: number; name: string; webhook_events: string[] }>>,
 ): Promise<Deployed> {
   const stack = await stacks.create(dir, api);
-  const { outputs } = await stack.up({ onOutput: stacks.onOutput, color: "never" });
+  const { outputs } = await stacks.up(stack);
   const instanceId = outputs["instanceId"]?.value;
   expect(await list()).toEqual([
     expect.objectContaining({ id: instanceId, name: "Installed line", webhook_events: ["ready"] }),
@@ -96,7 +96,7 @@ async function deployAndDestroy(
   const { deployment } = await stack.exportStack();
   const recorded = deployment.resources.find((resource: { urn: string }) => resource.urn.endsWith("::line"));
   const provider = String(recorded.outputs.__provider);
-  await stack.destroy({ onOutput: stacks.onOutput, color: "never" });
+  await stacks.destroy(stack);
   expect(await list()).toEqual([]);
   return { instanceId, provider };
 }
@@ -108,7 +108,6 @@ function expectProviderLoadedFromInstalledPackage(provider: string): void {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
   work = mkdtempSync(join(tmpdir(), "waapi-install-"));
   clone = join(work, "pulumi-waapi");
   fromGit = join(work, "program-from-git");
@@ -129,8 +128,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of running)
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-  await stacks.removeAll();
-  await sandbox.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -151,7 +148,7 @@ describe.each([
   it("deploys and destroys with pulumi up, through a provider loaded from the installed package", async () => {
     const { provider } = await deployAndDestroy(
       program(),
-      { apiToken: sandbox.createToken(), baseUrl: sandbox.baseUrl },
+      { apiToken: sandbox.token, baseUrl: sandbox.baseUrl },
       async () => sandbox.instances(),
     );
     expectProviderLoadedFromInstalledPackage(provider);

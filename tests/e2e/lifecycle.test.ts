@@ -7,10 +7,11 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import type { WebhookEvent } from "../../provider/waapi-api";
 import { makeInstanceByHand } from "../support/dashboard";
-import { OfflineStacks } from "../support/pulumi";
+import { expectNoLeak } from "../support/leaks";
+import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
+import { useSandbox } from "../support/sandbox";
 
 const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "program");
 
@@ -22,30 +23,13 @@ interface DeclaredInstance {
   importId?: string;
 }
 
-let sandbox: Sandbox;
-let token: string;
-/** Every token the tests used: each must stay out of everything the engine wrote. */
-const tokens: string[] = [];
-const stacks = new OfflineStacks();
-const onOutput = stacks.onOutput;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await stacks.removeAll();
-  await sandbox.close();
-});
-beforeEach(() => {
-  sandbox.reset();
-  token = sandbox.createToken();
-  tokens.push(token);
-});
+const sandbox = useSandbox();
+const stacks = useOfflineStacks();
 
 /** A new stack of the e2e program declaring `instances`. */
 async function newStack(instances: Record<string, DeclaredInstance>): Promise<Stack> {
   return stacks.create(PROGRAM_DIR, {
-    apiToken: token,
+    apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
     config: { instances: JSON.stringify(instances) },
   });
@@ -56,7 +40,7 @@ async function declare(stack: Stack, instances: Record<string, DeclaredInstance>
 }
 
 async function up(stack: Stack) {
-  const result = await stack.up({ onOutput, color: "never" });
+  const result = await stacks.up(stack);
   return { summary: result.summary.resourceChanges ?? {}, ids: instanceIds(result.outputs) };
 }
 
@@ -114,7 +98,7 @@ it("up creates exactly the declared instances, and a second preview shows no cha
     sales,
   });
   sandbox.clearRequests();
-  const preview = await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+  const preview = await stacks.preview(stack, { expectNoChanges: true });
   expect(preview.changeSummary).toEqual({ same: 3 });
   expect(sandbox.requests()).toEqual([]); // check and diff make no API call
 }, 120_000);
@@ -126,7 +110,7 @@ it("changing the events or the URL is one in-place PUT: no DELETE, no POST", asy
   await declare(stack, {
     support: { ...support, webhookUrl: "https://hooks.example.com/v2/support", webhookEvents: ["message"] },
   });
-  const preview = await stack.preview({ onOutput, color: "never" });
+  const preview = await stacks.preview(stack);
   expect(preview.changeSummary).toEqual({ same: 1, update: 1 });
   // The instance id stays known in the preview of an update (where a dynamic resource has only its
   // inputs), so the stack output built from it is not shown as changing ("~ instanceIds").
@@ -158,11 +142,11 @@ it("drift made by hand fails preview --refresh --expect-no-changes, shows in ref
     webhook_events: ["message", "qr"],
   });
 
-  await expect(
-    stack.preview({ refresh: true, expectNoChanges: true, onOutput, color: "never" }),
-  ).rejects.toThrow(/no changes were expected/i);
+  await expect(stacks.preview(stack, { refresh: true, expectNoChanges: true })).rejects.toThrow(
+    /no changes were expected/i,
+  );
 
-  const refresh = await stack.refresh({ onOutput, color: "never" });
+  const refresh = await stacks.refresh(stack);
   expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
   const recorded = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
     r.urn.endsWith("::support"),
@@ -182,7 +166,7 @@ it("drift made by hand fails preview --refresh --expect-no-changes, shows in ref
       webhook_events: ["message", "message_ack", "ready"],
     },
   ]);
-  await stack.preview({ refresh: true, expectNoChanges: true, onOutput, color: "never" });
+  await stacks.preview(stack, { refresh: true, expectNoChanges: true });
 }, 120_000);
 
 it("an instance deleted out of band is dropped by refresh and created again by up", async () => {
@@ -190,7 +174,7 @@ it("an instance deleted out of band is dropped by refresh and created again by u
   const { ids } = await up(stack);
   sandbox.deleteInstanceOutOfBand(ids["support"] ?? 0);
 
-  const refresh = await stack.refresh({ onOutput, color: "never" });
+  const refresh = await stacks.refresh(stack);
   expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1 });
 
   const { summary, ids: after } = await up(stack);
@@ -234,7 +218,7 @@ it("a create whose PUT failed is recorded, and the next up finishes it without a
 
 it("an existing instance is brought under management with adoptInstanceId, without creating one", async () => {
   // An instance made by hand in the dashboard.
-  const id = await makeInstanceByHand(sandbox, token, {
+  const id = await makeInstanceByHand(sandbox, sandbox.token, {
     name: "Legacy line",
     webhook: { url: "https://legacy.example.com/hook", events: ["message"] },
   });
@@ -259,7 +243,7 @@ it("an existing instance is brought under management with adoptInstanceId, witho
   expect(requestsBy("POST")).toEqual([]);
   expect(requestsBy("PUT")).toEqual([]); // it already matched: adopted without a write
   expect(sandbox.instances()).toHaveLength(1);
-  await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+  await stacks.preview(stack, { expectNoChanges: true });
 
   // From now on it is managed like any other.
   await declare(stack, { legacy: { ...legacy, name: "Legacy line (managed)", adoptInstanceId: id } });
@@ -275,15 +259,20 @@ it("destroy deletes every instance", async () => {
   await up(stack);
   expect(sandbox.instances()).toHaveLength(2);
 
-  const destroyed = await stack.destroy({ onOutput, color: "never" });
+  const destroyed = await stacks.destroy(stack);
   expect(destroyed.summary.resourceChanges).toMatchObject({ delete: 3 });
   expect(sandbox.instances()).toEqual([]);
 }, 120_000);
 
-it("the API token appears nowhere in the state, the serialized provider, the config file or the engine's output", async () => {
+it("the API token appears nowhere in the state, the serialized provider, the config file, logs or anything the engine printed, failed runs included", async () => {
   const stack = await newStack({ support });
   await up(stack);
-  await stack.refresh({ onOutput, color: "never" });
+  await stacks.refresh(stack);
+  // A failed run: its error (with the CLI's stdout and stderr) is searched too.
+  sandbox.injectFault({ kind: "respond", match: "PUT /instances/:id", status: 500, times: 10 });
+  await declare(stack, { support: { ...support, name: "Support line (EU)" } });
+  await expect(up(stack)).rejects.toThrow(/HTTP 500|500/);
+  sandbox.clearFaults();
 
   // `pulumi stack export` as a person runs it (the Automation API's exportStack adds --show-secrets),
   // and the state file itself.
@@ -292,6 +281,7 @@ it("the API token appears nowhere in the state, the serialized provider, the con
     env: { ...process.env, ...stacks.env() },
     encoding: "utf8",
   });
+  stacks.note(exported);
   const stateFile = readFileSync(
     join(stacks.stateDir, ".pulumi", "stacks", "waapi-e2e", `${stack.name}.json`),
     "utf8",
@@ -303,9 +293,8 @@ it("the API token appears nowhere in the state, the serialized provider, the con
   const configFile = readFileSync(join(PROGRAM_DIR, `Pulumi.${stack.name}.yaml`), "utf8");
   expect(configFile).toContain("secure:");
 
-  expect(stacks.output.length).toBeGreaterThan(0);
+  const everything = stacks.everything();
+  expect(everything.join("\n")).toContain("500"); // the failed run's error was recorded
   expect(sandbox.requests().length).toBeGreaterThan(0); // the token was really used
-  for (const text of [state, ...providers, configFile]) expect(text).not.toContain(token);
-  const allOutput = stacks.output.join("");
-  for (const used of tokens) expect(allOutput).not.toContain(used);
+  expectNoLeak([state, ...providers, configFile, ...everything, sandbox.requests()], e2eSecrets());
 }, 120_000);

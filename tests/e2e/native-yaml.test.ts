@@ -8,31 +8,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { makeInstanceByHand } from "../support/dashboard";
-import { OfflineStacks } from "../support/pulumi";
+import { expectNoLeak } from "../support/leaks";
+import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
+import { useSandbox } from "../support/sandbox";
 
 const PLUGIN_DIR = join(process.cwd(), "bin");
 
-let sandbox: Sandbox;
-let token: string;
-const tokens: string[] = [];
-const stacks = new OfflineStacks();
-const onOutput = stacks.onOutput;
+const sandbox = useSandbox();
+const stacks = useOfflineStacks();
 const programDirs: string[] = [];
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await stacks.removeAll();
-  await sandbox.close();
+afterAll(() => {
   for (const dir of programDirs) rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  sandbox.reset();
-  token = sandbox.createToken();
-  tokens.push(token);
 });
 
 /** A YAML program in a fresh folder outside the repository; `body` holds its resources, variables, outputs. */
@@ -55,7 +43,7 @@ function yamlProgram(name: string, body: string): string {
 }
 
 async function newStack(dir: string): Promise<Stack> {
-  return stacks.create(dir, { apiToken: token, baseUrl: sandbox.baseUrl });
+  return stacks.create(dir, { apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
 }
 
 const requestsBy = (method: string) => sandbox.requests().filter((request) => request.method === method);
@@ -97,7 +85,7 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
   const dir = yamlProgram("waapi-native-lifecycle", SUPPORT_PROGRAM);
   const stack = await newStack(dir);
 
-  const first = await stack.up({ onOutput, color: "never" });
+  const first = await stacks.up(stack);
   expect(first.summary.resourceChanges).toEqual({ create: 2 }); // the stack and the instance
   const [created] = sandbox.instances();
   expect(sandbox.instances()).toHaveLength(1);
@@ -142,16 +130,16 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
   expect(recordedBytes).toBeLessThan(1024);
 
   sandbox.clearRequests();
-  const noop = await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+  const noop = await stacks.preview(stack, { expectNoChanges: true });
   expect(noop.changeSummary).toEqual({ same: 2 });
   expect(writes()).toEqual([]);
 
   await stack.setConfig("lineName", { value: "Support line (renamed)" });
-  const planned = await stack.preview({ diff: true, onOutput, color: "never" });
+  const planned = await stacks.preview(stack, { diff: true });
   expect(planned.changeSummary).toEqual({ same: 1, update: 1 });
   expect(planned.stdout).toMatch(/~ name\s*: "Support line" => "Support line \(renamed\)"/);
   sandbox.clearRequests();
-  const renamed = await stack.up({ onOutput, color: "never" });
+  const renamed = await stacks.up(stack);
   expect(renamed.summary.resourceChanges).toEqual({ same: 1, update: 1 });
   expect(requestsBy("PUT")).toHaveLength(1);
   expect(requestsBy("POST")).toEqual([]);
@@ -181,13 +169,13 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
   });
 
   sandbox.clearRequests();
-  const restored = await stack.up({ refresh: true, onOutput, color: "never" });
+  const restored = await stacks.up(stack, { refresh: true });
   expect(restored.summary.resourceChanges).toMatchObject({ update: 1 });
   expect(requestsBy("POST")).toEqual([]);
   expect(sandbox.instances()[0]).toMatchObject({ webhook_events: ["message", "message_ack", "ready"] });
-  await stack.preview({ refresh: true, expectNoChanges: true, onOutput, color: "never" });
+  await stacks.preview(stack, { refresh: true, expectNoChanges: true });
 
-  const destroyed = await stack.destroy({ onOutput, color: "never" });
+  const destroyed = await stacks.destroy(stack);
   expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });
   expect(sandbox.instances()).toEqual([]);
 
@@ -197,14 +185,11 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
     "utf8",
   );
   const configFile = readFileSync(join(dir, `Pulumi.${stack.name}.yaml`), "utf8");
-  for (const used of tokens) {
-    for (const text of [exported, stateFile, configFile, stacks.output.join("")])
-      expect(text).not.toContain(used);
-  }
+  expectNoLeak([exported, stateFile, configFile, ...stacks.everything()], e2eSecrets());
 }, 300_000);
 
 it("`pulumi import waapi:index:Instance` takes over a hand-made instance without a write, and prints its code", async () => {
-  const id = await makeInstanceByHand(sandbox, token, {
+  const id = await makeInstanceByHand(sandbox, sandbox.token, {
     name: "Legacy line",
     webhook: { url: "https://legacy.example.com/hook", events: ["message"] },
   });
@@ -235,7 +220,7 @@ it("`pulumi import waapi:index:Instance` takes over a hand-made instance without
 }, 120_000);
 
 it("the `import` resource option takes an instance over without a write; then it is managed like any other", async () => {
-  const id = await makeInstanceByHand(sandbox, token, {
+  const id = await makeInstanceByHand(sandbox, sandbox.token, {
     name: "Legacy line",
     webhook: { url: "https://legacy.example.com/hook", events: ["message"] },
   });
@@ -253,11 +238,11 @@ resources:
   const dir = yamlProgram("waapi-native-import-option", declare("Legacy line"));
   const stack = await newStack(dir);
 
-  const adopted = await stack.up({ onOutput, color: "never" });
+  const adopted = await stacks.up(stack);
   expect(adopted.summary.resourceChanges).toMatchObject({ import: 1 });
   expect(writes()).toEqual([]);
   expect(sandbox.instances()).toHaveLength(1);
-  await stack.preview({ expectNoChanges: true, onOutput, color: "never" });
+  await stacks.preview(stack, { expectNoChanges: true });
 
   writeFileSync(
     join(dir, "Pulumi.yaml"),
@@ -266,7 +251,7 @@ resources:
       "name: Legacy line (managed)",
     ),
   );
-  await stack.up({ onOutput, color: "never" });
+  await stacks.up(stack);
   expect(requestsBy("PUT")).toHaveLength(1);
   expect(requestsBy("POST")).toEqual([]);
   expect(sandbox.instances()).toEqual([expect.objectContaining({ id, name: "Legacy line (managed)" })]);

@@ -2,23 +2,19 @@
  * Bad input is stopped by `check`, before anything reaches WAAPI: each case names the failure it must
  * produce, and the sandbox proves that no request was sent.
  */
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { configuredProvider, loadBuiltPackage, type Provider } from "../support/provider";
+import { useSandbox } from "../support/sandbox";
 
 const { WaapiInstanceProvider } = loadBuiltPackage();
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let provider: Provider;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
+beforeEach(async () => {
   provider = await configuredProvider(new WaapiInstanceProvider(), {
-    apiToken: sandbox.createToken(),
+    apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
   });
-});
-afterAll(async () => {
-  await sandbox.close();
 });
 
 const ok = { name: "Support line" };
@@ -293,7 +289,6 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
 
 describe.each(cases)("%s", (_label, news, property, reason) => {
   it(`fails on '${property}' with a reason that says how to fix it, and sends nothing`, async () => {
-    sandbox.clearRequests();
     const result = await provider.check({}, news);
     const failure = result.failures?.find((candidate) => candidate.property === property);
     expect(failure?.reason).toMatch(reason);

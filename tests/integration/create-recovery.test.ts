@@ -3,27 +3,16 @@
  * (driven as the dynamic-provider host drives it, over HTTP to the sandbox) finds the instance the
  * server made and carries on with it, or says which ids to look at.
  */
-import { startSandbox, type Sandbox } from "../../sandbox";
 import type { SandboxFault } from "../../sandbox/faults";
 import { configuredProvider, loadBuiltPackage, thrownBy, type Provider } from "../support/provider";
+import { useSandbox } from "../support/sandbox";
 
 const { WaapiInstanceProvider } = loadBuiltPackage();
 
-let sandbox: Sandbox;
-let token: string;
+// A new token before each test is a new account connection: a fresh ledger.
+const sandbox = useSandbox();
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => {
-  sandbox.reset();
-  token = sandbox.createToken(); // a new token is a new account connection: a fresh ledger
-});
-
-async function provider(apiToken = token): Promise<Provider> {
+async function provider(apiToken = sandbox.token): Promise<Provider> {
   return configuredProvider(new WaapiInstanceProvider(), { apiToken, baseUrl: sandbox.baseUrl });
 }
 

@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
-import { startSandbox, type Sandbox } from "../../sandbox";
-import { everythingShown, requireFromRoot } from "../support/provider";
+import { expectNoLeak } from "../support/leaks";
+import { requireFromRoot } from "../support/provider";
 import {
   Empty,
   call,
@@ -19,6 +19,7 @@ import {
   type Callback,
   type RunningPlugin,
 } from "../support/plugin";
+import { issuedTokens, useSandbox } from "../support/sandbox";
 
 const { Status } = requireFromRoot("@pulumi/pulumi/proto/status_pb") as typeof StatusPb;
 
@@ -28,29 +29,20 @@ const secret = (value: unknown) => ({ [SECRET_KEY]: SECRET_SIG, value });
 const URN = "urn:pulumi:dev::project::waapi:index:Instance::support";
 const TYPE = "waapi:index:Instance";
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 let token: string;
 let plugin: RunningPlugin;
-const tokens: string[] = [];
-/** Every response and error of the plugin: none may hold a token. */
+/** Every response and error of the plugin in the current test: none may hold a token. */
 const seen: unknown[] = [];
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-  for (const made of tokens) expect(everythingShown(seen)).not.toContain(made);
-});
 beforeEach(async () => {
-  sandbox.reset();
-  token = sandbox.createToken();
-  tokens.push(token);
+  token = sandbox.token;
+  seen.length = 0;
   plugin = await startPlugin({ WAAPI_API_TOKEN: undefined, WAAPI_BASE_URL: undefined });
 });
 afterEach(async () => {
   await plugin.stop();
-  for (const made of tokens) expect(plugin.stderr()).not.toContain(made);
+  expectNoLeak([plugin.stderr(), ...seen], issuedTokens());
 });
 
 async function send<Response>(invoke: (done: Callback<Response>) => unknown) {

@@ -3,19 +3,12 @@
  * by `waapi:maxRequestsPerMinute`, and a 429 holds all of them back — against a sandbox whose own
  * rate limit would answer 429 to anything faster.
  */
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { configureRequest, loadBuiltPackage, type Provider } from "../support/provider";
+import { useSandbox } from "../support/sandbox";
 
 const { WaapiInstanceProvider } = loadBuiltPackage();
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimit: { requestsPerMinute: 120 } }); // one request every 500 ms
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useSandbox({ rateLimit: { requestsPerMinute: 120 } }); // one request every 500 ms
 
 async function provider(apiToken: string, maxRequestsPerMinute?: number): Promise<Provider> {
   const request = configureRequest({ apiToken, baseUrl: sandbox.baseUrl });

@@ -2,50 +2,30 @@
  * WaapiInstanceProvider driven directly, as the dynamic-provider host drives it, against the WAAPI
  * sandbox over real HTTP: every lifecycle path and every error class.
  */
-import { startSandbox, type Sandbox } from "../../sandbox";
 import type { Permission } from "../../provider/waapi-api";
+import { expectNoLeak } from "../support/leaks";
 import {
   configureRequest,
   configuredProvider,
-  everythingShown,
   loadBuiltPackage,
   thrownBy,
+  withEnvironment,
   type Provider,
 } from "../support/provider";
+import { issuedTokens, useSandbox, withSandbox } from "../support/sandbox";
 
 const { WaapiInstanceProvider } = loadBuiltPackage();
 
-let sandbox: Sandbox;
-let token: string;
-/** Every token the tests made: none may show in any result or error. */
-const tokens: string[] = [];
+const sandbox = useSandbox();
 
-/** Asserts that nothing a person or a log could see of `value` holds any token made so far. */
+/** Asserts that nothing a person or a log could see of `value` holds any token issued so far. */
 function expectNoToken(value: unknown): void {
-  const shown = everythingShown(value);
-  for (const made of tokens) expect(shown).not.toContain(made);
+  expectNoLeak([value], issuedTokens());
 }
-
-function newToken(permissions?: readonly Permission[], on: Sandbox = sandbox): string {
-  const value = on.createToken(permissions);
-  tokens.push(value);
-  return value;
-}
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-beforeEach(() => {
-  sandbox.reset();
-  token = newToken();
-});
 
 async function provider(settings: { apiToken?: string; baseUrl?: string } = {}): Promise<Provider> {
   return configuredProvider(new WaapiInstanceProvider(), {
-    apiToken: token,
+    apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
     ...settings,
   });
@@ -145,7 +125,7 @@ describe("create", () => {
 
   it("waits for configure when a call arrives while it is still running", async () => {
     const p = new WaapiInstanceProvider() as Provider;
-    const configuring = p.configure(configureRequest({ apiToken: token, baseUrl: sandbox.baseUrl }));
+    const configuring = p.configure(configureRequest({ apiToken: sandbox.token, baseUrl: sandbox.baseUrl }));
     const created = await p.create({ name: "Early" });
     await configuring;
     expect(sandbox.instances()).toEqual([expect.objectContaining({ id: Number(created.id), name: "Early" })]);
@@ -235,15 +215,11 @@ describe("read", () => {
   });
 
   it("accepts the {instance: …} answer as well as the documented {instances: […]}", async () => {
-    const other = await startSandbox({ retrieveShape: "instance" });
-    try {
-      const otherToken = newToken(undefined, other);
-      const p = await provider({ apiToken: otherToken, baseUrl: other.baseUrl });
+    await withSandbox({ retrieveShape: "instance" }, async (other) => {
+      const p = await provider({ apiToken: other.createToken(), baseUrl: other.baseUrl });
       const { id } = await createChecked(p, { name: "Shape" });
       expect((await p.read(id, {})).props).toMatchObject({ instanceId: Number(id), name: "Shape" });
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it("returns an empty result for an instance deleted out of band, so refresh drops it", async () => {
@@ -307,9 +283,8 @@ describe("an instance is only ever reached through the API and account it was re
   it("refuses read, update and delete through another base URL, and sends nothing there", async () => {
     const p = await provider();
     const { id, outs } = await createChecked(p, { name: "Production line" });
-    const elsewhere = await startSandbox();
-    try {
-      const stray = await provider({ apiToken: newToken(undefined, elsewhere), baseUrl: elsewhere.baseUrl });
+    await withSandbox({}, async (elsewhere) => {
+      const stray = await provider({ apiToken: elsewhere.createToken(), baseUrl: elsewhere.baseUrl });
       for (const call of [
         () => stray.read(id, outs),
         () => stray.update(id, outs, { name: "x" }),
@@ -321,19 +296,15 @@ describe("an instance is only ever reached through the API and account it was re
       }
       expect(elsewhere.requests()).toEqual([]);
       expect(sandbox.instances()).toHaveLength(1);
-    } finally {
-      await elsewhere.close();
-    }
+    });
   });
 
   it("does not take another account's 404 for 'gone'", async () => {
     const p = await provider();
     const { id, outs } = await createChecked(p, { name: "Ours" });
     sandbox.createAccount({ id: "other", owner: "someone@else.example" });
-    const theirs = await provider({ apiToken: newToken(undefined, sandbox) });
-    const otherToken = sandbox.createToken(undefined, { account: "other" });
-    tokens.push(otherToken);
-    const other = await provider({ apiToken: otherToken });
+    const theirs = await provider({ apiToken: sandbox.createToken() });
+    const other = await provider({ apiToken: sandbox.createToken(undefined, { account: "other" }) });
     await other.create({ name: "Theirs" });
 
     const error = await thrownBy(() => other.read(id, outs));
@@ -346,19 +317,37 @@ describe("an instance is only ever reached through the API and account it was re
 
 describe("errors a person can act on", () => {
   it("without a token: check and diff still work, API calls say how to set one", async () => {
-    const p = await configuredProvider(new WaapiInstanceProvider(), { baseUrl: sandbox.baseUrl });
-    const saved = process.env["WAAPI_API_TOKEN"];
-    delete process.env["WAAPI_API_TOKEN"];
-    try {
+    // Whatever the shell running the tests has set: the provider reads the environment at configure.
+    await withEnvironment({ WAAPI_API_TOKEN: undefined }, async () => {
+      const p = await configuredProvider(new WaapiInstanceProvider(), { baseUrl: sandbox.baseUrl });
       expect((await p.check({}, { name: "x" })).failures).toBeUndefined();
       expect((await p.diff("1", { name: "x" }, { name: "y" })).changes).toBe(true);
       const error = await thrownBy(() => p.create({ name: "x" }));
       expect(error.message).toContain("pulumi config set --secret waapi:apiToken");
       expect(error.message).toContain("WAAPI_API_TOKEN");
       expect(sandbox.requests()).toEqual([]);
-    } finally {
-      if (saved !== undefined) process.env["WAAPI_API_TOKEN"] = saved;
-    }
+    });
+  });
+
+  it("with neither stack config: the token and base URL come from the environment", async () => {
+    await withEnvironment({ WAAPI_API_TOKEN: sandbox.token, WAAPI_BASE_URL: sandbox.baseUrl }, async () => {
+      const p = await configuredProvider(new WaapiInstanceProvider(), {});
+      const { id, outs } = await createChecked(p, { name: "From the environment" });
+      expect(outs).toMatchObject({ apiBaseUrl: sandbox.baseUrl });
+      expect(sandbox.instances()).toEqual([expect.objectContaining({ id: Number(id) })]);
+    });
+  });
+
+  it("stack config wins over the environment", async () => {
+    const decoy = "1|environment-token-that-is-not-used";
+    await withEnvironment(
+      { WAAPI_API_TOKEN: decoy, WAAPI_BASE_URL: "http://127.0.0.1:9/api/v1" },
+      async () => {
+        const { id } = await createChecked(await provider(), { name: "From the stack config" });
+        expect(sandbox.instances()).toEqual([expect.objectContaining({ id: Number(id) })]);
+        expectNoToken(sandbox.requests());
+      },
+    );
   });
 
   it("a plain-HTTP base URL off this machine is refused before the token is sent, with the fix", async () => {
@@ -390,7 +379,7 @@ describe("errors a person can act on", () => {
     async (_op, permission, call) => {
       const [instance] = [await (await provider()).create({ name: "existing" })];
       const others = (["create", "read", "update", "delete"] as const).filter((perm) => perm !== permission);
-      const p = await provider({ apiToken: newToken(others) });
+      const p = await provider({ apiToken: sandbox.createToken(others) });
       const error = await thrownBy(() => call(p, instance.id));
       expectNoToken(error);
       expect(error["statusCode"]).toBe(403);
@@ -401,9 +390,8 @@ describe("errors a person can act on", () => {
   );
 
   it("403 at the account's instance limit carries the server's message, and nothing is recorded", async () => {
-    const limited = await startSandbox({ instanceLimit: 1 });
-    try {
-      const p = await provider({ apiToken: newToken(undefined, limited), baseUrl: limited.baseUrl });
+    await withSandbox({ instanceLimit: 1 }, async (limited) => {
+      const p = await provider({ apiToken: limited.createToken(), baseUrl: limited.baseUrl });
       await p.create({ name: "first" });
       const error = await thrownBy(() => p.create({ name: "second" }));
       expectNoToken(error);
@@ -411,9 +399,7 @@ describe("errors a person can act on", () => {
       expect(error.message).toMatch(/limit/i);
       expect(error["id"]).toBeUndefined();
       expect(limited.instances()).toHaveLength(1);
-    } finally {
-      await limited.close();
-    }
+    });
   });
 
   it("404 on update names the instance", async () => {
@@ -483,7 +469,7 @@ describe("the API token", () => {
   it("is not kept on the provider object, which Pulumi serializes into the state", async () => {
     const p = await provider();
     await p.create({ name: "x" });
-    expect(everythingShown(p)).not.toContain(token);
+    expectNoLeak([p], [sandbox.token]);
     expect(Object.keys(p)).toEqual([]);
   });
 });

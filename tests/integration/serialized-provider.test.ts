@@ -7,8 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
-import { startSandbox, type Sandbox } from "../../sandbox";
-import { configuredProvider, everythingShown, loadBuiltPackage, requireFromRoot } from "../support/provider";
+import { expectNoLeak } from "../support/leaks";
+import { configuredProvider, loadBuiltPackage, requireFromRoot } from "../support/provider";
+import { useSandbox } from "../support/sandbox";
 
 /** The budget of the stored shim: the host stores this text in the inputs and the outputs of each resource. */
 const SHIM_BUDGET_BYTES = 256;
@@ -25,14 +26,7 @@ const requireFromString = requireFromRoot("require-from-string") as (code: strin
   handler: () => pulumi.dynamic.ResourceProvider;
 };
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useSandbox();
 
 it(`the shim WaapiInstance stores is at most ${SHIM_BUDGET_BYTES} bytes and only loads the package`, () => {
   const bytes = Buffer.byteLength(PROVIDER_SHIM);
@@ -48,8 +42,7 @@ describe.each([
   ["the shim 0.1.0 stored", SHIM_0_1_0],
 ])("%s, revived by the host's loader", (_label, text) => {
   it("runs every lifecycle call against the sandbox, and shows no token", async () => {
-    sandbox.reset();
-    const token = sandbox.createToken();
+    const token = sandbox.token;
     const revived = await configuredProvider(requireFromString(text).handler(), {
       apiToken: token,
       baseUrl: sandbox.baseUrl,
@@ -71,7 +64,7 @@ describe.each([
     // The list before the first POST is the provider process's note of the account's ids (creation.ts).
     expect(sandbox.requests().map((r) => r.method)).toEqual(["GET", "POST", "PUT", "GET", "PUT", "DELETE"]);
 
-    expect(everythingShown(revived)).not.toContain(token);
+    expectNoLeak([revived], [token]);
   });
 });
 
@@ -84,13 +77,13 @@ it(`WaapiInstanceProvider, serialized by a program's own dynamic.Resource, is a 
 });
 
 it("WaapiInstanceProvider captures no token, even when serialized after configure", async () => {
-  const token = sandbox.createToken();
+  const token = sandbox.token;
   const provider = await configuredProvider(new WaapiInstanceProvider(), {
     apiToken: token,
     baseUrl: sandbox.baseUrl,
   });
   await provider.create({ name: "Configured" });
   const closure = await serializeLikeDynamicResource(provider);
-  expect(closure.text).not.toContain(token);
+  expectNoLeak([closure.text], [token]);
   expect(closure.containsSecrets).toBe(false);
 });

@@ -4,13 +4,17 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { inspect } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Package from "../../provider";
 
 declare global {
   /** Node's own `require`, from the repository root (set by tests/support/node-environment.cjs). */
   var requireFromNode: NodeJS.Require;
+  /**
+   * Sets (or, given undefined, unsets) a variable in Node's own `process.env`, which the built
+   * package reads (jest gives tests a copy); returns the previous value.
+   */
+  var nodeEnvironment: (name: string, value: string | undefined) => string | undefined;
 }
 
 /** `require` as Node (not jest) does it, from the repository root: the dynamic-provider host's view. */
@@ -49,18 +53,6 @@ export async function configuredProvider(
   return provider as Provider;
 }
 
-/** Everything a value could show a person or a log: message, stack, JSON and deep inspection. */
-export function everythingShown(value: unknown): string {
-  const parts = [inspect(value, { depth: Infinity, showHidden: true, getters: true })];
-  try {
-    parts.push(JSON.stringify(value) ?? "");
-  } catch {
-    // circular: inspect covered it
-  }
-  if (value instanceof Error) parts.push(String(value), value.stack ?? "");
-  return parts.join("\n");
-}
-
 /** Runs `action` and returns what it threw; fails the test if it did not throw. */
 export async function thrownBy(action: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
   try {
@@ -69,4 +61,25 @@ export async function thrownBy(action: () => Promise<unknown>): Promise<Error & 
     return error as Error & Record<string, unknown>;
   }
   throw new Error("expected the call to fail, and it succeeded");
+}
+
+/**
+ * Runs `body` with the given environment variables set (a string) or unset (undefined), and puts
+ * the environment back afterwards: a test must not depend on, nor leave behind, what the shell set.
+ */
+export async function withEnvironment<T>(
+  variables: Record<string, string | undefined>,
+  body: () => Promise<T>,
+): Promise<T> {
+  const set = (name: string, value: string | undefined): string | undefined => {
+    if (value === undefined) Reflect.deleteProperty(process.env, name);
+    else process.env[name] = value;
+    return globalThis.nodeEnvironment(name, value);
+  };
+  const saved = Object.entries(variables).map(([name, value]) => [name, set(name, value)] as const);
+  try {
+    return await body();
+  } finally {
+    for (const [name, value] of saved) set(name, value);
+  }
 }
