@@ -392,6 +392,7 @@ async function main(): Promise<void> {
   report.machine.loadAfter = os.loadavg();
   report.durationS = (Date.now() - started.getTime()) / 1000;
   // The raw figures, so that the page can be rendered again (BENCH_RENDER) without measuring again.
+  mkdirSync(path.dirname(output), { recursive: true });
   writeFileSync(`${output}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeReport(report, output);
 }
