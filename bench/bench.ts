@@ -357,7 +357,12 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ latencyMs: LATENCY_MS, instanceLimit: 1_000_000 });
   const token = sandbox.createToken();
   const report: RunReport = {
-    command: "make bench",
+    command: [
+      ...["BENCH_SIZES", "BENCH_REPEATS", "BENCH_CHECKPOINT_SIZE", "BENCH_CHECKPOINT_REPEATS"].flatMap(
+        (name) => (process.env[name] === undefined ? [] : [`${name}=${process.env[name]}`]),
+      ),
+      "make bench",
+    ].join(" "),
     startedAt: started.toISOString(),
     machine: {
       cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}`,
