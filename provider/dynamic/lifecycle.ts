@@ -60,12 +60,28 @@ export async function check(_olds: PropertyBag, news: PropertyBag): Promise<pulu
   return failures.length > 0 ? { inputs: news, failures } : { inputs };
 }
 
+/**
+ * Whether anything changed is decided here (events as sets, an absent URL equal to an empty one), but
+ * when something did, the answer `changes: undefined` hands the verdict to the engine: it then
+ * compares old and new inputs itself and records which properties differ (`diffReasons` and
+ * `detailedDiff` in `pulumi preview --json`), which a dynamic provider has no other way to report.
+ *
+ * That is only right where the engine's comparison finds exactly the properties this one does. Check
+ * normalizes the inputs, and refresh records inputs made from the live instance, so the settings
+ * compare alike; what else the inputs hold must match too. `olds` are the recorded outputs, which
+ * carry the same serialized provider and adoptInstanceId as the recorded inputs: where either differs
+ * from the new inputs (a new package version, adoptInstanceId added to an existing resource), the
+ * engine would list it as a change, so this diff answers itself, without property details.
+ */
 export async function diff(
   _id: string,
   olds: PropertyBag,
   news: PropertyBag,
 ): Promise<pulumi.dynamic.DiffResult> {
-  return diffInstance(olds, news);
+  const result = diffInstance(olds, news);
+  const engineSeesTheSame =
+    olds[PROVIDER_KEY] === news[PROVIDER_KEY] && olds["adoptInstanceId"] === news["adoptInstanceId"];
+  return result.changes && engineSeesTheSame ? { replaces: [], deleteBeforeReplace: false } : result;
 }
 
 export async function create(provider: object, news: PropertyBag): Promise<pulumi.dynamic.CreateResult> {

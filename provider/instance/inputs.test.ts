@@ -21,6 +21,13 @@ describe("checkInstanceInputs", () => {
     expect(checkInstanceInputs({ name: "x" })).toEqual({ inputs: { name: "x" }, failures: [] });
   });
 
+  it("records an empty event list as none, the way refresh records an instance without events", () => {
+    expect(checkInstanceInputs({ name: "x", webhookEvents: [] })).toEqual({
+      inputs: { name: "x" },
+      failures: [],
+    });
+  });
+
   it("keeps the serialized provider in the inputs", () => {
     const { inputs } = checkInstanceInputs({ name: "x", __provider: "exports.handler = …" });
     expect(inputs["__provider"]).toBe("exports.handler = …");

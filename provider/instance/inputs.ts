@@ -86,7 +86,9 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
   } else if (webhookEvents !== undefined && webhookEvents !== null) {
     const checked = checkWebhookEvents(webhookEvents);
     if (typeof checked === "string") fail("webhookEvents", checked);
-    else inputs["webhookEvents"] = checked;
+    // An empty list means "none", as an absent one does, and is recorded the same way: refresh records
+    // no list for an instance without events, and the engine would count [] against that as a change.
+    else if (checked.length > 0) inputs["webhookEvents"] = checked;
   }
 
   const adoptInstanceId = news["adoptInstanceId"];

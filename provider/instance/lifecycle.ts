@@ -23,8 +23,19 @@ import {
 
 type PropertyBag = Record<string, unknown>;
 
-/** What a WaapiInstance records: its outputs and the API it lives on. */
-export type RecordedInstance = InstanceOutputs & { apiBaseUrl: string };
+/**
+ * What a WaapiInstance records: its outputs, the API it lives on, and the declared adoptInstanceId of
+ * an adopted instance. Refresh hands the engine inputs made from these outputs, and only the outputs
+ * reach `read`: recording adoptInstanceId keeps it in the inputs after a refresh, so that old and new
+ * inputs differ exactly where the settings do (the engine's own diff compares inputs).
+ */
+export type RecordedInstance = InstanceOutputs & { apiBaseUrl: string; adoptInstanceId?: number };
+
+/** `adoptInstanceId` as recorded, for a bag of inputs or recorded outputs that may hold one. */
+function adoption(bag: { adoptInstanceId?: unknown } | undefined): { adoptInstanceId?: number } {
+  const id = bag?.adoptInstanceId;
+  return typeof id === "number" ? { adoptInstanceId: id } : {};
+}
 
 /** A configured connection: the client, and the API it talks to (recorded with every instance). */
 export interface Connection {
@@ -106,13 +117,13 @@ export function createInstance(
       inputs.adoptInstanceId !== undefined ? await adopt(client, inputs.adoptInstanceId) : undefined;
     const live = adopted ?? (await connection.creations.create(client));
     const id = String(live.id);
-    const recorded: RecordedInstance = { ...outputsFromApi(live), apiBaseUrl };
+    const recorded: RecordedInstance = { ...outputsFromApi(live), apiBaseUrl, ...adoption(inputs) };
     if (adopted && !diffInstance(recorded, inputs).changes) {
       return { id, outputs: recorded }; // adopted as it is: nothing to write
     }
     try {
       const updated = await client.updateInstance(id, updateBodyFor(inputs));
-      return { id, outputs: { ...outputsFromUpdate(recorded, updated), apiBaseUrl } };
+      return { id, outputs: { ...outputsFromUpdate(recorded, updated), apiBaseUrl, ...adoption(inputs) } };
     } catch (error) {
       throw new InstanceInitializationError(id, { ...recorded }, adopted ? "adopted" : "created", error);
     }
@@ -122,6 +133,11 @@ export function createInstance(
 /**
  * The explicit stand-in for Pulumi's `import` option, which the engine cannot apply to dynamic
  * resources (pulumi/pulumi#3550: the host gets no serialized provider to read with).
+ *
+ * An adopted instance deleted by hand is dropped by the next refresh, and `up` then lands here with
+ * an id that names nothing. It stops rather than create an instance in its place: the declaration
+ * says "this existing instance", a new paid instance is a decision for a person, and the same 404
+ * comes for a mistyped id or another account's token. The engine prefixes the resource's name.
  */
 async function adopt(client: WaapiClient, instanceId: number): Promise<ApiInstance> {
   try {
@@ -129,8 +145,11 @@ async function adopt(client: WaapiClient, instanceId: number): Promise<ApiInstan
   } catch (error) {
     if (error instanceof WaapiNotFoundError) {
       throw new Error(
-        `adoptInstanceId ${instanceId}: the token's account has no such instance. ` +
-          `Check the id on the waapi.app dashboard; nothing was created.`,
+        `adoptInstanceId ${instanceId} names no instance of the token's account: it was deleted, or the id ` +
+          `is wrong. Nothing was created. If it was deleted and this resource should get a new instance, ` +
+          `remove adoptInstanceId from its declaration and run \`pulumi up\` again (that creates exactly ` +
+          `one); if the instance is gone for good, remove the declaration. Otherwise check the id on the ` +
+          `waapi.app dashboard.`,
       );
     }
     throw error;
@@ -150,7 +169,7 @@ export function readInstance(
     assertSameApi(connection, recorded);
     const { client, apiBaseUrl } = connection;
     try {
-      return { ...outputsFromApi(await client.getInstance(id)), apiBaseUrl };
+      return { ...outputsFromApi(await client.getInstance(id)), apiBaseUrl, ...adoption(recorded) };
     } catch (error) {
       if (!(error instanceof WaapiNotFoundError)) throw error;
       await assertSameAccount(client, recorded, id);
@@ -192,6 +211,7 @@ export function updateInstance(
     return {
       ...outputsFromUpdate({ ...base, instanceId: base.instanceId ?? Number(id) }, updated),
       apiBaseUrl,
+      ...adoption(inputs),
     };
   });
 }

@@ -47,6 +47,14 @@ describe("inputsFromOutputs", () => {
   });
 });
 
+describe("inputsFromOutputs with adoptInstanceId", () => {
+  it("keeps a recorded adoptInstanceId, so that a refresh does not drop it from the inputs", () => {
+    expect(inputsFromOutputs({ ...outputsFromApi(live), adoptInstanceId: 1001 })).toMatchObject({
+      adoptInstanceId: 1001,
+    });
+  });
+});
+
 describe("outputsFromUpdate", () => {
   const base = { instanceId: 1001, owner: "ops@example.com", isTrial: true };
 

@@ -57,11 +57,13 @@ function flattenEvents(events: unknown): string[] {
  * The inputs that would declare the live instance exactly, in the shape `check` produces. Refresh and
  * import hand these to the engine so that the recorded inputs follow the live instance.
  */
-export function inputsFromOutputs(outputs: InstanceOutputs): InstanceInputs {
+export function inputsFromOutputs(outputs: InstanceOutputs & { adoptInstanceId?: number }): InstanceInputs {
   const inputs: InstanceInputs = { name: outputs.name };
   if (outputs.webhookUrl !== undefined) inputs.webhookUrl = outputs.webhookUrl;
   if (outputs.webhookEvents.length > 0)
     inputs.webhookEvents = outputs.webhookEvents as InstanceInputs["webhookEvents"];
+  // An adopted instance keeps its declared adoptInstanceId through a refresh (see RecordedInstance).
+  if (outputs.adoptInstanceId !== undefined) inputs.adoptInstanceId = outputs.adoptInstanceId;
   return inputs;
 }
 
@@ -76,7 +78,9 @@ export function updateBodyFor(inputs: InstanceInputs): InstanceUpdateBody {
   };
 }
 
-const DIFFED_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
+/** The properties a diff compares: the settings an update can change. */
+export const DIFFED_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
+export type DiffedProperty = (typeof DIFFED_PROPERTIES)[number];
 
 /** The shape both doors hand the engine: never a replacement. */
 export interface InstanceDiff {
@@ -137,7 +141,7 @@ export function propertyChanges(olds: object, news: object): PropertyChange[] {
 const EMPTY = { name: "null", webhookUrl: "null", webhookEvents: "[]" } as const;
 
 /** A canonical string for a property value, so that equal meanings compare equal. */
-function comparable(property: (typeof DIFFED_PROPERTIES)[number], value: unknown): string {
+function comparable(property: DiffedProperty, value: unknown): string {
   switch (property) {
     case "webhookEvents":
       return JSON.stringify(

@@ -40,6 +40,12 @@ async function createChecked(p: Provider, news: Record<string, unknown>) {
   return { inputs: checked.inputs as Record<string, unknown>, ...created };
 }
 
+/**
+ * diff's answer when something changed: no verdict, so that the engine compares the inputs itself and
+ * records which properties differ (it then finds the change; tests/e2e/lifecycle.test.ts checks that).
+ */
+const LEFT_TO_THE_ENGINE = { replaces: [], deleteBeforeReplace: false };
+
 const declared = {
   name: " Support line ",
   webhookUrl: "https://hooks.example.com/waapi/support",
@@ -101,7 +107,9 @@ describe("create", () => {
 
     // The next `up` diffs the recorded properties against the program and updates in place.
     const recorded = error["properties"] as Record<string, unknown>;
-    expect((await p.diff(String(instance?.id), recorded, checked.inputs)).changes).toBe(true);
+    // Changed: left to the engine (see diff), which forces an update of a resource that failed to
+    // initialize anyway.
+    expect(await p.diff(String(instance?.id), recorded, checked.inputs)).toEqual(LEFT_TO_THE_ENGINE);
     await p.update(String(instance?.id), recorded, checked.inputs);
     expect(sandbox.instances()).toEqual([
       expect.objectContaining({
@@ -171,8 +179,28 @@ describe("adoptInstanceId", () => {
     const p = await provider();
     const error = await thrownBy(() => p.create({ name: "x", adoptInstanceId: 424242 }));
     expectNoToken(error);
-    expect(error.message).toContain("adoptInstanceId 424242: the token's account has no such instance");
+    expect(error.message).toContain("adoptInstanceId 424242 names no instance of the token's account");
+    expect(error.message).toContain("Nothing was created");
+    // The way out, for an adopted instance deleted by hand: drop adoptInstanceId to get a new one.
+    expect(error.message).toContain("remove adoptInstanceId from its declaration");
     expect(sandbox.instances()).toEqual([]);
+  });
+
+  it("records adoptInstanceId, and keeps it in the inputs a refresh records", async () => {
+    const p = await provider();
+    const id = await existingInstance(p, declared);
+    const { outs } = await createChecked(p, { ...declared, adoptInstanceId: id });
+    expect(outs).toMatchObject({ instanceId: id, adoptInstanceId: id });
+    const refreshed = await p.read(String(id), outs);
+    expect(refreshed.props).toMatchObject({ adoptInstanceId: id });
+    expect(refreshed.inputs).toEqual({
+      name: "Support line",
+      webhookUrl: declared.webhookUrl,
+      webhookEvents: ["message", "ready"],
+      adoptInstanceId: id,
+    });
+    const updated = await p.update(String(id), outs, { ...declared, name: "Renamed", adoptInstanceId: id });
+    expect(updated.outs).toMatchObject({ name: "Renamed", adoptInstanceId: id });
   });
 
   it("refuses to switch a resource to another instance", async () => {
@@ -207,8 +235,7 @@ describe("read", () => {
       webhookEvents: ["call", "message"],
     });
     // The program still declares the old settings: the next preview shows an update (never a replace).
-    const diff = await p.diff(id, result.props, inputs);
-    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    expect(await p.diff(id, result.props, inputs)).toEqual(LEFT_TO_THE_ENGINE);
     // And the refreshed inputs, checked again, diff clean against the refreshed outputs.
     const rechecked = await p.check({}, result.inputs ?? {});
     expect((await p.diff(id, result.props, rechecked.inputs)).changes).toBe(false);
@@ -237,8 +264,7 @@ describe("update", () => {
     sandbox.clearRequests();
 
     const news = (await p.check(outs, { name: "Support line (EU)" })).inputs;
-    const diff = await p.diff(id, outs, news);
-    expect(diff).toMatchObject({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await p.diff(id, outs, news)).toEqual(LEFT_TO_THE_ENGINE);
     const updated = await p.update(id, outs, news);
     expectNoToken(updated);
 
@@ -321,7 +347,7 @@ describe("errors a person can act on", () => {
     await withEnvironment({ WAAPI_API_TOKEN: undefined }, async () => {
       const p = await configuredProvider(new WaapiInstanceProvider(), { baseUrl: sandbox.baseUrl });
       expect((await p.check({}, { name: "x" })).failures).toBeUndefined();
-      expect((await p.diff("1", { name: "x" }, { name: "y" })).changes).toBe(true);
+      expect(await p.diff("1", { name: "x" }, { name: "y" })).toEqual(LEFT_TO_THE_ENGINE);
       const error = await thrownBy(() => p.create({ name: "x" }));
       expect(error.message).toContain("pulumi config set --secret waapi:apiToken");
       expect(error.message).toContain("WAAPI_API_TOKEN");
