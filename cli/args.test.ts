@@ -1,0 +1,49 @@
+import { parseCommandLine, UsageError } from "./args";
+
+describe("parseCommandLine", () => {
+  it("reads discover and drift with their defaults", () => {
+    expect(parseCommandLine(["discover"])).toEqual({ command: "discover", format: "typescript" });
+    expect(parseCommandLine(["discover", "--format", "json", "--out", "x.json"])).toEqual({
+      command: "discover",
+      format: "json",
+      out: "x.json",
+    });
+    expect(parseCommandLine(["drift", "--cwd", "infra", "--stack=prod", "--format", "markdown"])).toEqual({
+      command: "drift",
+      format: "markdown",
+      cwd: "infra",
+      stack: "prod",
+    });
+    expect(parseCommandLine([])).toEqual({ command: "help" });
+  });
+
+  it("refuses a token or base URL on the command line, without repeating it", () => {
+    for (const argv of [
+      ["discover", "--token", "s3cr3t-token"],
+      ["discover", "--api-token=s3cr3t-token"],
+      ["drift", "--base-url", "https://s3cr3t-token@example.com"],
+    ]) {
+      let thrown: unknown;
+      try {
+        parseCommandLine(argv);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(UsageError);
+      expect(String(thrown)).toContain("WAAPI_API_TOKEN");
+      expect(String(thrown)).not.toContain("s3cr3t-token");
+    }
+  });
+
+  it("names the problem, not what was typed, for unknown options and stray arguments", () => {
+    expect(() => parseCommandLine(["discover", "s3cr3t-token"])).toThrow(/takes no arguments/);
+    expect(() => parseCommandLine(["discover", "s3cr3t-token"])).not.toThrow(/s3cr3t/);
+    expect(() => parseCommandLine(["drift", "--frmat", "json"])).toThrow(/Unknown option --frmat/);
+    expect(() => parseCommandLine(["drift", "--format"])).toThrow(/missing its value/);
+    expect(() => parseCommandLine(["discover", "--format", "yaml"])).toThrow(
+      /--format must be one of typescript, json, import/,
+    );
+    expect(() => parseCommandLine(["s3cr3t-token"])).toThrow(/Unknown command/);
+    expect(() => parseCommandLine(["s3cr3t-token"])).not.toThrow(/s3cr3t/);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The command line of `pulumi-waapi`. Parsed by Node's own `util.parseArgs`, in strict mode; the
+ * messages here never repeat what was typed after an option or in place of a command, because that
+ * could be a token pasted in the wrong place (and this output ends up in CI logs).
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ENV_VARS } from "../provider/settings";
+import { DISCOVER_FORMATS, type DiscoverFormat } from "./discover";
+import { DRIFT_FORMATS, type DriftFormat } from "./drift-report";
+
+export type Command =
+  | { command: "help" }
+  | { command: "discover"; format: DiscoverFormat; out?: string }
+  | { command: "drift"; format: DriftFormat; cwd?: string; stack?: string };
+
+export const USAGE = `Usage:
+  pulumi-waapi discover [--format typescript|json|import] [--out FILE]
+      Lists the instances of the token's account and writes a Pulumi program that adopts each of them
+      (typescript, the default), the instances as data (json), or a bulk-import file (import).
+  pulumi-waapi drift [--cwd DIR] [--stack NAME] [--format text|markdown|json]
+      Runs \`pulumi preview --refresh --json\` for the stack and reports, per instance, what differs
+      from the program. Exit codes: 0 no drift, 7 drift, 1 error.
+
+The API token and base URL come from ${ENV_VARS.apiToken} and ${ENV_VARS.baseUrl} (discover), or from
+the stack's config (drift); never from the command line, where \`ps\` and shell history would show them.`;
+
+/** A command line that cannot be run; the message says what to type instead. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n\n${USAGE}`);
+    this.name = "UsageError";
+  }
+}
+
+const SECRET_OPTIONS = new Set(["token", "api-token", "apitoken", "base-url", "baseurl", "url"]);
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      return { command: "help" };
+    case "discover": {
+      const values = parseOptions(rest, { format: { type: "string" }, out: { type: "string" } });
+      const format = oneOf("--format", values["format"] ?? "typescript", DISCOVER_FORMATS);
+      return { command, format, ...(values["out"] !== undefined && { out: values["out"] }) };
+    }
+    case "drift": {
+      const values = parseOptions(rest, {
+        format: { type: "string" },
+        cwd: { type: "string" },
+        stack: { type: "string" },
+      });
+      return {
+        command,
+        format: oneOf("--format", values["format"] ?? "text", DRIFT_FORMATS),
+        ...(values["cwd"] !== undefined && { cwd: values["cwd"] }),
+        ...(values["stack"] !== undefined && { stack: values["stack"] }),
+      };
+    }
+    default:
+      throw new UsageError(
+        `Unknown command${command.startsWith("-") ? " or option" : ""}: use discover or drift.`,
+      );
+  }
+}
+
+type StringOptions = Record<string, { type: "string" }>;
+
+function parseOptions(args: string[], options: StringOptions): Record<string, string | undefined> {
+  for (const arg of args) {
+    const name = /^--?([^=]*)/.exec(arg)?.[1]?.toLowerCase();
+    if (name !== undefined && SECRET_OPTIONS.has(name)) {
+      throw new UsageError(
+        `--${name} is not an option: the API token and base URL come only from ${ENV_VARS.apiToken} and ` +
+          `${ENV_VARS.baseUrl}, never from the command line, where \`ps\` and shell history would show them.`,
+      );
+    }
+  }
+  const config: ParseArgsConfig = { args, options, strict: true, allowPositionals: false };
+  try {
+    const { values } = parseArgs(config);
+    return Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : undefined]),
+    );
+  } catch (error) {
+    // Node's messages quote the offending argument: say which kind of mistake it is instead, naming
+    // only an option that looks like one (a plain word of letters and dashes, not a pasted value).
+    const allowed = Object.keys(options)
+      .map((option) => `--${option}`)
+      .join(", ");
+    const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      throw new UsageError(`This command takes no arguments besides its options (${allowed}).`);
+    }
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      throw new UsageError(`An option is missing its value (options: ${allowed}).`);
+    }
+    const unknown = args
+      .map((arg) => /^--([a-z][a-z-]{0,30})(?:=|$)/i.exec(arg)?.[1])
+      .find((name) => name !== undefined && !(name in options));
+    throw new UsageError(`Unknown option${unknown ? ` --${unknown}` : ""}; the options are ${allowed}.`);
+  }
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(", ")}.`);
+}

@@ -1,0 +1,91 @@
+/**
+ * `pulumi-waapi`: take over an existing WAAPI account (`discover`) and report drift (`drift`).
+ * Exit codes: 0 done (drift: no drift), 7 drift found, 1 error. The bin is ./main.ts.
+ */
+import { writeFileSync } from "node:fs";
+import { WaapiClient } from "../provider/client";
+import { ENV_VARS, resolveSettings } from "../provider/settings";
+import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
+import { ImportFormatUnavailableError, discoverInstances, renderDiscovered } from "./discover";
+import { DriftError, runDrift } from "./drift";
+import { renderDriftReport } from "./drift-report";
+
+export const EXIT = { ok: 0, error: 1, drift: 7 } as const;
+
+/** Where a run reads its environment and writes its output; the bin passes the process's own. */
+export interface CommandIo {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export async function run(argv: readonly string[], io: CommandIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`pulumi-waapi: ${error.message}\n`);
+    return EXIT.error;
+  }
+  try {
+    switch (command.command) {
+      case "help":
+        io.stdout(`${USAGE}\n`);
+        return EXIT.ok;
+      case "discover":
+        return await discover(command, io);
+      case "drift":
+        return await drift(command, io);
+    }
+  } catch (error) {
+    io.stderr(`pulumi-waapi ${command.command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.error;
+  }
+}
+
+async function discover(command: Extract<Command, { command: "discover" }>, io: CommandIo): Promise<number> {
+  if (command.format === "import") throw new ImportFormatUnavailableError(); // before any API call
+  const settings = resolveSettings(undefined, io.env);
+  if (!settings.apiToken) {
+    throw new Error(
+      `no API token: set ${ENV_VARS.apiToken} to a token with the read permission ("User API Tokens" on ` +
+        `waapi.app), and ${ENV_VARS.baseUrl} when it is not the real service.`,
+    );
+  }
+  const client = new WaapiClient({ apiToken: settings.apiToken, baseUrl: settings.baseUrl });
+  const instances = await discoverInstances(client);
+  const text = renderDiscovered(instances, command.format);
+  if (command.out === undefined) {
+    io.stdout(text);
+  } else {
+    writeFileSync(command.out, text);
+  }
+  io.stderr(
+    instances.length === 0
+      ? `The account has no instances on ${settings.baseUrl}: nothing to adopt` +
+          (command.format === "typescript" ? "; the program declares no resources.\n" : ".\n")
+      : `Found ${instances.length} instance${instances.length === 1 ? "" : "s"} on ${settings.baseUrl}` +
+          (command.out === undefined ? ".\n" : `; wrote ${command.out}.\n`),
+  );
+  return EXIT.ok;
+}
+
+async function drift(command: Extract<Command, { command: "drift" }>, io: CommandIo): Promise<number> {
+  try {
+    const report = await runDrift({
+      cwd: command.cwd ?? io.cwd,
+      env: io.env,
+      ...(command.stack !== undefined && { stack: command.stack }),
+    });
+    io.stdout(renderDriftReport(report, command.format));
+    return report.drifted ? EXIT.drift : EXIT.ok;
+  } catch (error) {
+    if (error instanceof DriftError) {
+      io.stderr(`pulumi-waapi drift: ${error.message}\n`);
+      return EXIT.error;
+    }
+    throw error;
+  }
+}

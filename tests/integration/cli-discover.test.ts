@@ -1,0 +1,166 @@
+/**
+ * `pulumi-waapi discover`, the built bin against the sandbox over HTTP. The generated program is
+ * compiled with TypeScript and run against a stand-in WaapiInstance here; tests/e2e/gitops.test.ts
+ * deploys it through the real Pulumi CLI.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ts from "typescript";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import { discoverEnv, handMadeInstance, runCli, type CliResult } from "../support/cli";
+
+let sandbox: Sandbox;
+let token: string;
+const outputs: CliResult[] = [];
+const tokens: string[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+  // Whatever the command printed, on success or failure, never holds a token it was given.
+  for (const { stdout, stderr } of outputs)
+    for (const used of tokens) expect(stdout + stderr).not.toContain(used);
+});
+beforeEach(() => {
+  sandbox.reset();
+  token = sandbox.createToken();
+  tokens.push(token);
+});
+
+async function discover(args: string[], env = discoverEnv(sandbox, token)): Promise<CliResult> {
+  const result = await runCli(["discover", ...args], { env });
+  outputs.push(result);
+  return result;
+}
+
+/** Compiles the generated program and runs it with a WaapiInstance that records its arguments. */
+function declarationsOf(program: string): { name: string; args: Record<string, unknown>; opts: unknown }[] {
+  const compiled = ts.transpileModule(program, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    reportDiagnostics: true,
+  });
+  expect(compiled.diagnostics ?? []).toEqual([]);
+  const declared: { name: string; args: Record<string, unknown>; opts: unknown }[] = [];
+  // A constructor function, as the generated code calls it with `new`.
+  function WaapiInstance(name: string, args: Record<string, unknown>, opts: unknown) {
+    declared.push({ name, args, opts });
+  }
+  const load = (id: string) => {
+    if (id !== "pulumi-waapi") throw new Error(`the program imports ${id}`);
+    return { WaapiInstance };
+  };
+  new Function("require", "exports", compiled.outputText)(load, {});
+  return declared;
+}
+
+const tricky = `Bob's "VIP" line — Ünïcödé \\ */ \${x}\n2`;
+
+it("writes a program that declares every instance with its live settings, sorted by id, names unique", async () => {
+  const ids = [
+    await handMadeInstance(sandbox, token, {
+      name: "Support line",
+      webhook: { url: "https://hooks.example.com/a", events: ["ready", "message"] },
+    }),
+    await handMadeInstance(sandbox, token, {
+      name: "Support line",
+      webhook: { url: null, events: ["call"] },
+    }),
+    await handMadeInstance(sandbox, token, { name: tricky }),
+  ];
+
+  sandbox.clearRequests();
+  const { code, stdout, stderr } = await discover([]);
+  expect(code).toBe(0);
+  expect(stderr).toContain(`Found 3 instances on ${sandbox.baseUrl}`);
+  expect(stdout).toContain('import { WaapiInstance } from "pulumi-waapi";');
+  expect(declarationsOf(stdout)).toEqual([
+    {
+      name: `support-line-${ids[0]}`,
+      args: {
+        name: "Support line",
+        webhookUrl: "https://hooks.example.com/a",
+        webhookEvents: ["message", "ready"],
+        adoptInstanceId: ids[0],
+      },
+      opts: { protect: true },
+    },
+    {
+      name: `support-line-${ids[1]}`,
+      args: { name: "Support line", webhookEvents: ["call"], adoptInstanceId: ids[1] },
+      opts: { protect: true },
+    },
+    {
+      name: "bob-s-vip-line-unicode-x-2",
+      args: { name: tricky, adoptInstanceId: ids[2] },
+      opts: { protect: true },
+    },
+  ]);
+  // One listing is all it takes.
+  expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+    "GET /api/v1/instances",
+  ]);
+});
+
+it("--format json lists the instances as data; --out writes the file", async () => {
+  const id = await handMadeInstance(sandbox, token, { name: "Sales", webhook: { url: null, events: [] } });
+  const dir = mkdtempSync(join(tmpdir(), "waapi-discover-"));
+  try {
+    const { code, stdout, stderr } = await discover([
+      "--format",
+      "json",
+      "--out",
+      join(dir, "instances.json"),
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("wrote");
+    expect(JSON.parse(readFileSync(join(dir, "instances.json"), "utf8"))).toEqual({
+      instances: [
+        {
+          instanceId: id,
+          resourceName: "sales",
+          name: "Sales",
+          webhookUrl: null,
+          webhookEvents: [],
+          owner: expect.any(String),
+          isTrial: false,
+        },
+      ],
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it("an empty account gets a program with no resources, and a note", async () => {
+  const { code, stdout, stderr } = await discover([]);
+  expect(code).toBe(0);
+  expect(stderr).toContain("The account has no instances");
+  expect(stdout).toContain("has no instances");
+  expect(declarationsOf(stdout)).toEqual([]);
+});
+
+it("a token without the read permission gets the permission error, and exit code 1", async () => {
+  const createOnly = sandbox.createToken(["create"]);
+  tokens.push(createOnly);
+  const { code, stdout, stderr } = await discover([], discoverEnv(sandbox, createOnly));
+  expect(code).toBe(1);
+  expect(stdout).toBe("");
+  expect(stderr).toMatch(/pulumi-waapi discover: .*403/);
+  expect(stderr).toContain("'read'");
+});
+
+it("without a token it says which variable to set; --format import says what it needs", async () => {
+  const missing = await discover([], { WAAPI_API_TOKEN: "", WAAPI_BASE_URL: sandbox.baseUrl });
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain("set WAAPI_API_TOKEN");
+
+  const importFormat = await discover(["--format", "import"]);
+  expect(importFormat.code).toBe(1);
+  expect(importFormat.stdout).toBe("");
+  expect(importFormat.stderr).toContain("native WAAPI provider plugin");
+  expect(importFormat.stderr).toContain("--format typescript");
+});
