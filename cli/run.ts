@@ -7,7 +7,7 @@ import { WaapiClient } from "../provider/client";
 import { ENV_VARS, resolveSettings } from "../provider/settings";
 import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
 import { ImportFormatUnavailableError, discoverInstances, renderDiscovered } from "./discover";
-import { DriftError, runDrift } from "./drift";
+import { runDrift } from "./drift";
 import { renderDriftReport } from "./drift-report";
 
 export const EXIT = { ok: 0, error: 1, drift: 7 } as const;
@@ -62,30 +62,35 @@ async function discover(command: Extract<Command, { command: "discover" }>, io: 
   } else {
     writeFileSync(command.out, text);
   }
+  const where = withoutCredentials(settings.baseUrl);
   io.stderr(
     instances.length === 0
-      ? `The account has no instances on ${settings.baseUrl}: nothing to adopt` +
+      ? `The account has no instances on ${where}: nothing to adopt` +
           (command.format === "typescript" ? "; the program declares no resources.\n" : ".\n")
-      : `Found ${instances.length} instance${instances.length === 1 ? "" : "s"} on ${settings.baseUrl}` +
+      : `Found ${instances.length} instance${instances.length === 1 ? "" : "s"} on ${where}` +
           (command.out === undefined ? ".\n" : `; wrote ${command.out}.\n`),
   );
   return EXIT.ok;
 }
 
 async function drift(command: Extract<Command, { command: "drift" }>, io: CommandIo): Promise<number> {
+  const report = await runDrift({
+    cwd: command.cwd ?? io.cwd,
+    env: io.env,
+    ...(command.stack !== undefined && { stack: command.stack }),
+  });
+  io.stdout(renderDriftReport(report, command.format));
+  return report.drifted ? EXIT.drift : EXIT.ok;
+}
+
+/** The base URL for a message: credentials in it are as secret as the token. */
+function withoutCredentials(baseUrl: string): string {
   try {
-    const report = await runDrift({
-      cwd: command.cwd ?? io.cwd,
-      env: io.env,
-      ...(command.stack !== undefined && { stack: command.stack }),
-    });
-    io.stdout(renderDriftReport(report, command.format));
-    return report.drifted ? EXIT.drift : EXIT.ok;
-  } catch (error) {
-    if (error instanceof DriftError) {
-      io.stderr(`pulumi-waapi drift: ${error.message}\n`);
-      return EXIT.error;
-    }
-    throw error;
+    const url = new URL(baseUrl);
+    url.username = "";
+    url.password = "";
+    return url.toString().replace(/\/$/, "");
+  } catch {
+    return ENV_VARS.baseUrl;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * `pulumi-waapi discover`, the built bin against the sandbox over HTTP. The generated program is
+ * The `pulumi-waapi` bin as built: `discover` against the sandbox over HTTP, and the failures of
+ * both commands that need no Pulumi CLI. The generated program is
  * compiled with TypeScript and run against a stand-in WaapiInstance here; tests/e2e/gitops.test.ts
  * deploys it through the real Pulumi CLI.
  */
@@ -56,7 +57,7 @@ function declarationsOf(program: string): { name: string; args: Record<string, u
   return declared;
 }
 
-const tricky = `Bob's "VIP" line — Ünïcödé \\ */ \${x}\n2`;
+const tricky = `Bob's "VIP" line — Ünïcödé \\ */ \${x} 2`;
 
 it("writes a program that declares every instance with its live settings, sorted by id, names unique", async () => {
   const ids = [
@@ -163,4 +164,20 @@ it("without a token it says which variable to set; --format import says what it 
   expect(importFormat.stdout).toBe("");
   expect(importFormat.stderr).toContain("native WAAPI provider plugin");
   expect(importFormat.stderr).toContain("--format typescript");
+});
+
+it("drift without a pulumi CLI on PATH says so, with exit code 1", async () => {
+  const result = await runCli(["drift"], { env: { PATH: "/nonexistent" } });
+  outputs.push(result);
+  expect(result).toMatchObject({ code: 1, stdout: "" });
+  expect(result.stderr).toContain("pulumi-waapi drift: The `pulumi` command was not found on PATH");
+});
+
+it("refuses a token on the command line without printing it, and shows the usage", async () => {
+  const result = await runCli(["discover", `--token=${token}`], { env: discoverEnv(sandbox, token) });
+  outputs.push(result);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("never from the command line");
+  expect(result.stderr).toContain("Usage:");
+  expect(sandbox.requests()).toEqual([]);
 });
