@@ -36,3 +36,12 @@ export function readmeCommand(command: string): string {
   }
   return command;
 }
+
+/** The commands of one `## ` section of README.md, in order, without their comments. */
+export function readmeSectionCommands(section: string): string[] {
+  const readme = readFileSync(join(process.cwd(), "README.md"), "utf8");
+  const start = readme.indexOf(`\n## ${section}\n`);
+  if (start < 0) throw new Error(`README.md has no section "## ${section}"`);
+  const end = readme.indexOf("\n## ", start + 1);
+  return readmeCommands(readme.slice(start, end < 0 ? undefined : end)).map((line) => line.command);
+}

@@ -1,0 +1,296 @@
+/**
+ * The README's GitOps story end to end, through the real Pulumi CLI against the sandbox: take over
+ * an account with `pulumi-waapi discover` (the README's commands, as written), then the nightly drift
+ * check (the README's commands, examples/gitops/drift-check.sh and the workflow's step).
+ *
+ * The project lives outside the repository, with pulumi-waapi in its node_modules and the bin linked
+ * into node_modules/.bin as npm links it; the tests run one after the other on the same account.
+ */
+import { execFile } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import { CLI_BIN, handMadeInstance } from "../support/cli";
+import { OfflineStacks } from "../support/pulumi";
+import { readmeSectionCommands } from "../support/readme";
+
+const REPO = process.cwd();
+const STACK = "prod";
+let sandbox: Sandbox;
+let token: string;
+let project: string;
+const stacks = new OfflineStacks(); // for its offline backend settings; the stack is made by the CLI
+/** Everything every command printed: the token must be in none of it. */
+const printed: string[] = [];
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function env(): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    ...stacks.env(),
+    PULUMI_SKIP_CONFIRMATIONS: "true", // `pulumi up` as the README writes it, without a terminal
+    WAAPI_API_TOKEN: token,
+    WAAPI_BASE_URL: sandbox.baseUrl,
+    GIT_AUTHOR_NAME: "Ops",
+    GIT_AUTHOR_EMAIL: "ops@example.com",
+    GIT_COMMITTER_NAME: "Ops",
+    GIT_COMMITTER_EMAIL: "ops@example.com",
+  };
+}
+
+/** A shell command in the project, as a person or a CI job runs it; asynchronous, so the sandbox answers. */
+function sh(command: string, extraEnv: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      "bash",
+      ["-e", "-o", "pipefail", "-c", command],
+      { cwd: project, env: { ...env(), ...extraEnv }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        printed.push(stdout, stderr);
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const writes = () =>
+  sandbox.requests().filter((request) => ["POST", "PUT", "DELETE"].includes(request.method));
+
+const takeOver = readmeSectionCommands("Take over an existing account");
+const driftCommands = readmeSectionCommands("Nightly drift check");
+const driftAs = (format: "text" | "json" | "markdown") => {
+  const command = driftCommands.find((line) =>
+    format === "text"
+      ? line.startsWith("npx pulumi-waapi drift") && !line.includes("--format")
+      : line.includes(`--format ${format}`),
+  );
+  if (!command) throw new Error(`the README shows no drift command for ${format}`);
+  return command;
+};
+
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  token = sandbox.createToken();
+  project = mkdtempSync(join(tmpdir(), "waapi-gitops-"));
+  const modules = join(project, "node_modules");
+  mkdirSync(join(modules, ".bin"), { recursive: true });
+  // pulumi-waapi as installed (this repository, built), its dependencies beside it, and its bin
+  // linked and made executable the way npm's bin-links does.
+  symlinkSync(REPO, join(modules, "pulumi-waapi"));
+  for (const dependency of ["@pulumi", "typescript"]) {
+    symlinkSync(join(REPO, "node_modules", dependency), join(modules, dependency));
+  }
+  chmodSync(CLI_BIN, 0o755);
+  symlinkSync("../pulumi-waapi/dist/cli/main.js", join(modules, ".bin", "pulumi-waapi"));
+  mkdirSync(join(project, "examples", "gitops"), { recursive: true });
+  copyFileSync(
+    join(REPO, "examples", "gitops", "drift-check.sh"),
+    join(project, "examples", "gitops", "drift-check.sh"),
+  );
+  chmodSync(join(project, "examples", "gitops", "drift-check.sh"), 0o755);
+
+  // A project as `pulumi new typescript` leaves it, committed, with a stack selected.
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "waapi-account", private: true }));
+  writeFileSync(
+    join(project, "Pulumi.yaml"),
+    "name: waapi-account\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+  );
+  writeFileSync(join(project, "index.ts"), "// A new Pulumi program.\nexport {};\n");
+  writeFileSync(join(project, ".gitignore"), "node_modules/\n");
+  expect(await sh("git init -q && git add . && git commit -q -m 'pulumi new typescript'")).toMatchObject({
+    code: 0,
+  });
+  expect(await sh(`pulumi stack init ${STACK}`)).toMatchObject({ code: 0 });
+
+  // Five instances made by hand: two with the same name, one with quotes and non-ASCII letters.
+  const made = {
+    supportA: {
+      name: "Support line",
+      webhook: { url: "https://hooks.example.com/support/a", events: ["message", "ready"] },
+    },
+    supportB: {
+      name: "Support line",
+      webhook: { url: "https://hooks.example.com/support/b", events: ["call"] },
+    },
+    frontDesk: { name: `Zoë's "Front desk" — Ålesund`, webhook: { url: null, events: ["message"] } },
+    sales: {
+      name: "Sales",
+      webhook: { url: "https://hooks.example.com/sales", events: ["message", "message_ack"] },
+    },
+    alerts: { name: "Alerts", webhook: { url: null, events: [] } },
+  };
+  for (const [key, settings] of Object.entries(made))
+    ids[key] = await handMadeInstance(sandbox, token, settings);
+}, 120_000);
+
+afterAll(async () => {
+  for (const text of printed) expect(text).not.toContain(token);
+  await stacks.removeAll();
+  await sandbox.close();
+  rmSync(project, { recursive: true, force: true });
+});
+
+it("takes the account over as the README says: discover, review, up adopts with no write, commit", async () => {
+  expect(takeOver).toEqual([
+    "npx pulumi-waapi discover --out index.ts",
+    "git diff -- index.ts",
+    "pulumi up",
+    'git add index.ts && git commit -m "Manage the WAAPI instances with Pulumi"',
+  ]);
+  sandbox.clearRequests();
+  const result = await sh(takeOver.join("\n"));
+  expect(result).toMatchObject({ code: 0 });
+  expect(result.stderr).toContain(`Found 5 instances on ${sandbox.baseUrl}`);
+
+  expect(writes()).toEqual([]); // 0 POST, 0 PUT, 0 DELETE
+  const program = readFileSync(join(project, "index.ts"), "utf8");
+  expect(program.match(/new WaapiInstance\(/g)).toHaveLength(5);
+  for (const name of [
+    `support-line-${ids["supportA"]}`,
+    `support-line-${ids["supportB"]}`,
+    "zoe-s-front-desk-alesund",
+    "sales",
+    "alerts",
+  ]) {
+    expect(program).toContain(`"${name}"`);
+  }
+  expect(program).toContain(JSON.stringify(`Zoë's "Front desk" — Ålesund`));
+  expect((await sh("git log --format=%s -1")).stdout.trim()).toBe("Manage the WAAPI instances with Pulumi");
+  expect(sandbox.instances()).toHaveLength(5);
+
+  expect(await sh("pulumi preview --expect-no-changes --non-interactive")).toMatchObject({ code: 0 });
+}, 600_000);
+
+it("drift: no drift exits 0", async () => {
+  const result = await sh(driftAs("text"));
+  expect(result).toMatchObject({ code: 0 });
+  expect(result.stdout).toContain("No drift: the 5 instances match the program.");
+}, 300_000);
+
+it("drift: a change by hand exits 7 and names the instance and the property in text, json and markdown", async () => {
+  sandbox.changeInstance(ids["sales"] ?? 0, { webhook_url: "https://evil.example.com/hook" });
+  const sales = `sales (instance ${ids["sales"]}: modified outside Pulumi)`;
+
+  const text = await sh(driftAs("text"));
+  expect(text.code).toBe(7);
+  expect(text.stdout).toContain(sales);
+  expect(text.stdout).toContain(
+    'webhookUrl: declared "https://hooks.example.com/sales", live "https://evil.example.com/hook"',
+  );
+
+  expect((await sh(driftAs("json"))).code).toBe(7);
+  expect(JSON.parse(readFileSync(join(project, "drift.json"), "utf8"))).toEqual({
+    drifted: true,
+    stack: STACK,
+    checked: 5,
+    instances: [
+      {
+        resource: "sales",
+        instanceId: ids["sales"],
+        change: "modified",
+        origin: "outside-pulumi",
+        properties: [
+          {
+            property: "webhookUrl",
+            declared: "https://hooks.example.com/sales",
+            live: "https://evil.example.com/hook",
+          },
+        ],
+        next: expect.stringContaining("puts the declared values back"),
+      },
+    ],
+  });
+
+  const summary = join(project, "summary.md");
+  expect((await sh(driftAs("markdown"), { GITHUB_STEP_SUMMARY: summary })).code).toBe(7);
+  const markdown = readFileSync(summary, "utf8");
+  expect(markdown).toContain(`#### \`sales\` (instance ${ids["sales"]}: modified outside Pulumi)`);
+  expect(markdown).toContain(
+    '| `webhookUrl` | `"https://hooks.example.com/sales"` | `"https://evil.example.com/hook"` |',
+  );
+
+  // The engine's own JSON names the property too (diff leaves the change to the engine).
+  const preview = await sh("pulumi preview --refresh --json --non-interactive");
+  const steps = (
+    JSON.parse(preview.stdout) as {
+      steps: { op: string; urn: string; diffReasons?: string[]; detailedDiff?: unknown }[];
+    }
+  ).steps;
+  expect(steps.find((step) => step.op === "update" && step.urn.endsWith("::sales"))).toMatchObject({
+    diffReasons: ["webhookUrl"],
+    detailedDiff: { webhookUrl: { kind: "update", inputDiff: true } },
+  });
+}, 300_000);
+
+it("drift: the shell script and the workflow's step fail on drift with the markdown report", async () => {
+  const [script] = readmeSectionCommands("Nightly drift check").filter((line) =>
+    line.includes("drift-check.sh"),
+  );
+  expect(script).toBe("examples/gitops/drift-check.sh prod drift-report.md");
+  const result = await sh(script ?? "");
+  expect(result.code).toBe(7);
+  expect(result.stdout).toContain("Drift in stack prod");
+  expect(readFileSync(join(project, "drift-report.md"), "utf8")).toContain("`webhookUrl`");
+
+  // The workflow's step runs the README's markdown command; GitHub runs it with bash -e -o pipefail.
+  const workflow = readFileSync(join(REPO, "examples", "gitops", "nightly-drift.yml"), "utf8");
+  expect(workflow).toMatch(/schedule:\n\s+- cron: /);
+  const step = /- name: Drift check\n[\s\S]*?\n\s+run: (.*)\n/.exec(workflow)?.[1];
+  expect(step).toBe(driftAs("markdown"));
+  const summary = join(project, "step-summary.md");
+  expect((await sh(step ?? "", { GITHUB_STEP_SUMMARY: summary })).code).toBe(7);
+  expect(readFileSync(summary, "utf8")).toContain(`instance ${ids["sales"]}: modified outside Pulumi`);
+}, 300_000);
+
+it("an adopted instance deleted by hand: drift says deleted, up stops naming it, dropping adoptInstanceId makes one new instance", async () => {
+  sandbox.deleteInstanceOutOfBand(ids["alerts"] ?? 0);
+  expect((await sh(driftAs("json"))).code).toBe(7);
+  const report = JSON.parse(readFileSync(join(project, "drift.json"), "utf8")) as { instances: unknown[] };
+  expect(report.instances).toContainEqual({
+    resource: "alerts",
+    instanceId: ids["alerts"],
+    change: "deleted",
+    origin: "outside-pulumi",
+    properties: [],
+    next: expect.stringContaining(`adoptInstanceId ${ids["alerts"]} names an instance that is gone`),
+  });
+  const text = await sh(driftAs("text"));
+  expect(text.stdout).toContain(`alerts (instance ${ids["alerts"]}: deleted outside Pulumi)`);
+
+  sandbox.clearRequests();
+  const up = await sh("pulumi up --refresh --non-interactive");
+  expect(up.code).not.toBe(0);
+  expect(up.stdout + up.stderr).toMatch(/alerts/);
+  expect(up.stdout + up.stderr).toContain(
+    `adoptInstanceId ${ids["alerts"]} names no instance of the token's account`,
+  );
+  expect(up.stdout + up.stderr).toContain("remove adoptInstanceId from its declaration");
+  expect(writes().filter((request) => request.method === "POST")).toEqual([]); // no surprise instance
+
+  // The way out the error gives: remove adoptInstanceId, up again: exactly one new instance.
+  const program = readFileSync(join(project, "index.ts"), "utf8");
+  writeFileSync(join(project, "index.ts"), program.replace(`    adoptInstanceId: ${ids["alerts"]},\n`, ""));
+  sandbox.clearRequests();
+  expect(await sh("pulumi up --refresh --non-interactive")).toMatchObject({ code: 0 });
+  expect(writes().filter((request) => request.method === "POST")).toHaveLength(1);
+  expect(sandbox.instances()).toHaveLength(5);
+  const after = await sh(driftAs("text"));
+  expect(after).toMatchObject({ code: 0 });
+}, 600_000);
