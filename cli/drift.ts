@@ -10,7 +10,7 @@
  * WAAPI_API_TOKEN) gives the provider its token; drift itself never reads one.
  */
 import { execFile } from "node:child_process";
-import { changedProperties, DIFFED_PROPERTIES, type DiffedProperty } from "../provider/instance/state";
+import { DIFFED_PROPERTIES, propertyChanges, type DiffedProperty } from "../provider/instance/state";
 import {
   SECRET_PLACEHOLDER,
   type DriftReport,
@@ -239,6 +239,12 @@ function driftOf(step: PreviewStep, recorded: ResourceState | undefined): Drifte
     default:
       return undefined; // refresh, same, read: nothing for `up` to do
   }
+}
+
+/** The settings that differ by meaning (events as sets, no URL equal to an empty one), as the core compares them. */
+function changedProperties(olds: JsonObject, news: JsonObject): DiffedProperty[] {
+  const settings = (bag: JsonObject) => Object.fromEntries(DIFFED_PROPERTIES.map((key) => [key, bag[key]]));
+  return propertyChanges(settings(olds), settings(news)).map((change) => change.property);
 }
 
 function modified(resource: string, step: PreviewStep, recorded: ResourceState | undefined): DriftedInstance {

@@ -20,7 +20,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
-import { CLI_BIN, handMadeInstance } from "../support/cli";
+import { CLI_BIN } from "../support/cli";
+import { makeInstanceByHand } from "../support/dashboard";
 import { OfflineStacks } from "../support/pulumi";
 import { readmeSectionCommands } from "../support/readme";
 
@@ -137,7 +138,7 @@ beforeAll(async () => {
     alerts: { name: "Alerts", webhook: { url: null, events: [] } },
   };
   for (const [key, settings] of Object.entries(made))
-    ids[key] = await handMadeInstance(sandbox, token, settings);
+    ids[key] = await makeInstanceByHand(sandbox, token, settings);
 }, 120_000);
 
 afterAll(async () => {

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
 import { startSandbox, type Sandbox } from "../../sandbox";
-import { discoverEnv, handMadeInstance, runCli, type CliResult } from "../support/cli";
+import { discoverEnv, runCli, type CliResult } from "../support/cli";
+import { makeInstanceByHand } from "../support/dashboard";
 
 let sandbox: Sandbox;
 let token: string;
@@ -61,15 +62,15 @@ const tricky = `Bob's "VIP" line — Ünïcödé \\ */ \${x} 2`;
 
 it("writes a program that declares every instance with its live settings, sorted by id, names unique", async () => {
   const ids = [
-    await handMadeInstance(sandbox, token, {
+    await makeInstanceByHand(sandbox, token, {
       name: "Support line",
       webhook: { url: "https://hooks.example.com/a", events: ["ready", "message"] },
     }),
-    await handMadeInstance(sandbox, token, {
+    await makeInstanceByHand(sandbox, token, {
       name: "Support line",
       webhook: { url: null, events: ["call"] },
     }),
-    await handMadeInstance(sandbox, token, { name: tricky }),
+    await makeInstanceByHand(sandbox, token, { name: tricky }),
   ];
 
   sandbox.clearRequests();
@@ -106,7 +107,7 @@ it("writes a program that declares every instance with its live settings, sorted
 });
 
 it("--format json lists the instances as data; --out writes the file", async () => {
-  const id = await handMadeInstance(sandbox, token, { name: "Sales", webhook: { url: null, events: [] } });
+  const id = await makeInstanceByHand(sandbox, token, { name: "Sales", webhook: { url: null, events: [] } });
   const dir = mkdtempSync(join(tmpdir(), "waapi-discover-"));
   try {
     const { code, stdout, stderr } = await discover([

@@ -35,29 +35,3 @@ export function runCli(
 export function discoverEnv(sandbox: Sandbox, token: string): Record<string, string> {
   return { WAAPI_API_TOKEN: token, WAAPI_BASE_URL: sandbox.baseUrl };
 }
-
-/** Makes an instance the way a person does in the dashboard: WAAPI's POST, then a PUT of its settings. */
-export async function handMadeInstance(
-  sandbox: Sandbox,
-  token: string,
-  settings: { name: string; webhook?: { url: string | null; events: string[] } },
-): Promise<number> {
-  const headers = {
-    Authorization: `Bearer ${token}`,
-    Accept: "application/json",
-    "Content-Type": "application/json",
-  };
-  const created = (await (
-    await fetch(`${sandbox.baseUrl}/instances`, { method: "POST", headers })
-  ).json()) as {
-    instance: { id: number };
-  };
-  const id = created.instance.id;
-  const answer = await fetch(`${sandbox.baseUrl}/instances/${id}`, {
-    method: "PUT",
-    headers,
-    body: JSON.stringify(settings),
-  });
-  if (!answer.ok) throw new Error(`PUT /instances/${id} answered ${answer.status}`);
-  return id;
-}
