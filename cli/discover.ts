@@ -1,9 +1,10 @@
 /**
- * `pulumi-waapi discover`: the token's instances, as a Pulumi program that adopts each of them, as
- * data, or as Pulumi's bulk-import file.
+ * `pulumi-waapi discover`: the token's instances, as a TypeScript program that adopts each of them
+ * (the dynamic WaapiInstance), as data, or as Pulumi's bulk-import file (the native plugin).
  */
 import type { WaapiClient } from "../provider/client";
 import { inputsFromOutputs, outputsFromApi, type InstanceOutputs } from "../provider/instance/state";
+import { INSTANCE_TYPE } from "../provider/native/tokens";
 import { resourceNames } from "./resource-names";
 
 export const DISCOVER_FORMATS = ["typescript", "json", "import"] as const;
@@ -21,19 +22,6 @@ export async function discoverInstances(client: WaapiClient): Promise<Discovered
   return live.map((instance) => ({ resourceName: names.get(instance.instanceId) ?? "", ...instance }));
 }
 
-/** Thrown for `--format import` until the package ships a native provider plugin. */
-export class ImportFormatUnavailableError extends Error {
-  constructor() {
-    super(
-      "--format import writes a bulk-import file for `pulumi import --file`, which needs the native WAAPI " +
-        "provider plugin (resource type waapi:index:Instance). This version of pulumi-waapi has only the " +
-        "dynamic provider, which Pulumi cannot import into (pulumi/pulumi#3550). Use --format typescript: " +
-        "its program adopts every instance with adoptInstanceId.",
-    );
-    this.name = "ImportFormatUnavailableError";
-  }
-}
-
 export function renderDiscovered(instances: readonly DiscoveredInstance[], format: DiscoverFormat): string {
   switch (format) {
     case "typescript":
@@ -41,8 +29,16 @@ export function renderDiscovered(instances: readonly DiscoveredInstance[], forma
     case "json":
       return `${JSON.stringify({ instances: instances.map(asData) }, null, 2)}\n`;
     case "import":
-      throw new ImportFormatUnavailableError();
+      return `${JSON.stringify({ resources: instances.map(asImport) }, null, 2)}\n`;
   }
+}
+
+/**
+ * One entry of Pulumi's bulk-import file (`pulumi import --file`), for the native plugin's type: the
+ * engine reads each instance through the plugin and records it, protected, without a write.
+ */
+function asImport(instance: DiscoveredInstance) {
+  return { type: INSTANCE_TYPE, name: instance.resourceName, id: String(instance.instanceId) };
 }
 
 /** The JSON form: every field present (null for no webhook), in a fixed order. */

@@ -11,6 +11,7 @@
  */
 import { execFile } from "node:child_process";
 import { DIFFED_PROPERTIES, propertyChanges, type DiffedProperty } from "../provider/instance/state";
+import { INSTANCE_TYPE } from "../provider/native/tokens";
 import {
   SECRET_PLACEHOLDER,
   type DriftReport,
@@ -19,10 +20,13 @@ import {
   type Origin,
 } from "./drift-report";
 
-/** The type tokens of a WaapiInstance: the dynamic provider's, and the native plugin's. */
+/**
+ * The type tokens of an instance: the dynamic WaapiInstance's (the SDK makes it from the module and
+ * type names provider/dynamic/resource.ts registers) and the native plugin's.
+ */
 export const WAAPI_INSTANCE_TYPES: ReadonlySet<string> = new Set([
   "pulumi-nodejs:dynamic/waapi:Instance",
-  "waapi:index:Instance",
+  INSTANCE_TYPE,
 ]);
 
 /** Pulumi failed, or could not be run; the message is Pulumi's own where it gave one. */

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { WaapiClient } from "../provider/client";
 import { ENV_VARS, resolveSettings } from "../provider/settings";
 import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
-import { ImportFormatUnavailableError, discoverInstances, renderDiscovered } from "./discover";
+import { discoverInstances, renderDiscovered } from "./discover";
 import { runDrift } from "./drift";
 import { renderDriftReport } from "./drift-report";
 
@@ -46,7 +46,6 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
 }
 
 async function discover(command: Extract<Command, { command: "discover" }>, io: CommandIo): Promise<number> {
-  if (command.format === "import") throw new ImportFormatUnavailableError(); // before any API call
   const settings = resolveSettings(undefined, io.env);
   if (!settings.apiToken) {
     throw new Error(

@@ -33,10 +33,9 @@ import {
 import { inputsFromOutputs, propertyChanges, type PropertyChangeKind } from "../instance/state";
 import { UNKNOWN_VALUE, secret, secretsOf, unwrapSecrets, wrapSecrets, type PropertyMap } from "./properties";
 
-export const PACKAGE = "waapi";
-export const INSTANCE_TYPE = `${PACKAGE}:index:Instance`;
-export const GET_INSTANCE = `${PACKAGE}:index:getInstance`;
-export const LIST_INSTANCES = `${PACKAGE}:index:listInstances`;
+import { GET_INSTANCE, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE } from "./tokens";
+
+export { GET_INSTANCE, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE };
 
 /** The package root: dist/provider/native → the folder holding package.json. */
 const PACKAGE_ROOT = join(__dirname, "..", "..", "..");

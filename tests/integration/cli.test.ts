@@ -155,16 +155,23 @@ it("a token without the read permission gets the permission error, and exit code
   expect(stderr).toContain("'read'");
 });
 
-it("without a token it says which variable to set; --format import says what it needs", async () => {
+it("without a token it says which variable to set", async () => {
   const missing = await discover([], { WAAPI_API_TOKEN: "", WAAPI_BASE_URL: sandbox.baseUrl });
   expect(missing.code).toBe(1);
   expect(missing.stderr).toContain("set WAAPI_API_TOKEN");
+});
 
-  const importFormat = await discover(["--format", "import"]);
-  expect(importFormat.code).toBe(1);
-  expect(importFormat.stdout).toBe("");
-  expect(importFormat.stderr).toContain("native WAAPI provider plugin");
-  expect(importFormat.stderr).toContain("--format typescript");
+it("--format import writes Pulumi's bulk-import file for the native plugin's type", async () => {
+  const first = await makeInstanceByHand(sandbox, token, { name: "Support line" });
+  const second = await makeInstanceByHand(sandbox, token, { name: "Support line" });
+  const { code, stdout } = await discover(["--format", "import"]);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toEqual({
+    resources: [
+      { type: "waapi:index:Instance", name: `support-line-${first}`, id: String(first) },
+      { type: "waapi:index:Instance", name: `support-line-${second}`, id: String(second) },
+    ],
+  });
 });
 
 it("drift without a pulumi CLI on PATH says so, with exit code 1", async () => {
