@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startSandbox, type Sandbox } from "../../sandbox";
 import { discoverEnv, runCli } from "../support/cli";
 import { makeInstanceByHand } from "../support/dashboard";
+import { expectNoLeak } from "../support/leaks";
 import { OfflineStacks } from "../support/pulumi";
 
 let sandbox: Sandbox;
@@ -87,5 +88,5 @@ it("pulumi import --file takes the discovered instances over without a write; th
   const preview = await stacks.cli(project, ["preview", "--expect-no-changes", "--stack", stack.name]);
   expect(preview.status).toBe(0);
   expect(sandbox.requests().filter((request) => request.method !== "GET")).toEqual([]);
-  for (const text of [...stacks.output, discovered.stderr]) expect(text).not.toContain(token);
+  expectNoLeak([...stacks.everything(), discovered.stdout, discovered.stderr], [token]);
 }, 300_000);
