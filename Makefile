@@ -7,7 +7,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install build pulumi lint test test-unit bench demo sandbox clean
+.PHONY: help install build pulumi lint test test-unit bench reliability demo sandbox clean
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
@@ -35,6 +35,10 @@ bench: build ## benchmark N = 10, 50, 200 instances against the no-op stack and 
 	npx tsc -p bench/tsconfig.json
 	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" node .bench-build/bench/bench.js
 	npx prettier --write docs/benchmarks.md >/dev/null
+
+reliability: build ## the fault matrix and the paced 50-instance figure through the real engine; writes docs/reliability.md (about half an hour; make test runs a reduced matrix)
+	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" WAAPI_RELIABILITY=full npm test -- tests/e2e/fault-matrix.test.ts; \
+	  status=$$?; npx prettier --write docs/reliability.md >/dev/null 2>&1; exit $$status
 
 demo: build ## deploy the root Pulumi.yaml program against a local WAAPI sandbox
 	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" scripts/demo.sh

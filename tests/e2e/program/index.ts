@@ -6,11 +6,18 @@ import { WaapiInstance, type WaapiInstanceArgs } from "pulumi-waapi";
 interface DeclaredInstance extends WaapiInstanceArgs {
   /** Adopt this existing WAAPI instance (the `import` resource option) instead of creating one. */
   importId?: string;
+  /** Give webhookUrl as `pulumi.secret(...)`, as a user whose URL carries a credential would. */
+  secretWebhookUrl?: boolean;
 }
 
 const declared = new pulumi.Config().requireObject<Record<string, DeclaredInstance>>("instances");
 
 export const instanceIds: Record<string, pulumi.Output<number>> = {};
-for (const [key, { importId, ...args }] of Object.entries(declared)) {
-  instanceIds[key] = new WaapiInstance(key, args, importId ? { import: importId } : {}).instanceId;
+for (const [key, { importId, secretWebhookUrl, ...args }] of Object.entries(declared)) {
+  const webhookUrl = secretWebhookUrl && args.webhookUrl ? pulumi.secret(args.webhookUrl) : args.webhookUrl;
+  instanceIds[key] = new WaapiInstance(
+    key,
+    { ...args, webhookUrl },
+    importId ? { import: importId } : {},
+  ).instanceId;
 }

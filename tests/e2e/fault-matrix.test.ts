@@ -1,0 +1,155 @@
+/**
+ * Sandbox faults during real engine runs (see tests/support/fault-matrix.ts). `make test` runs the
+ * reduced matrix: the ambiguous-POST and connection-reset cases for `up` of 20 instances.
+ * `make reliability` (WAAPI_RELIABILITY=full) runs every fault × up, update, refresh, destroy, and the
+ * paced 50-instance figure, and writes both to docs/reliability.md.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, release, type } from "node:os";
+import { join } from "node:path";
+import { startSandbox, type Sandbox } from "../../sandbox";
+import {
+  FAULTS,
+  FaultMatrix,
+  OPERATIONS,
+  PROGRAM_DIR,
+  declaration,
+  formatTable,
+  type CellResult,
+  type Operation,
+} from "../support/fault-matrix";
+import { OfflineStacks } from "../support/pulumi";
+
+const FULL = process.env["WAAPI_RELIABILITY"] === "full";
+const INSTANCES = 20;
+
+/** The cases `make test` always runs: a POST whose answer is lost, and connections reset either side. */
+const REDUCED = ["502 after acting (25%)", "reset after acting (25%)", "reset before acting (25%)"];
+
+const plan: [string, readonly Operation[]][] = FAULTS.filter(
+  (fault) => FULL || REDUCED.includes(fault.name),
+).map((fault) => [fault.name, FULL ? OPERATIONS : ["up"]]);
+
+let sandbox: Sandbox;
+const stacks = new OfflineStacks();
+const results: CellResult[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ instanceLimit: 1000 });
+});
+afterAll(async () => {
+  await stacks.removeAll();
+  await sandbox.close();
+  if (results.length > 0) {
+    const table = formatTable(results);
+    process.stdout.write(`\n${table}\n`);
+    if (FULL) writeReport(table);
+  }
+});
+
+describe.each(plan)("%s", (faultName, operations) => {
+  it(`${operations.join(", ")} of ${INSTANCES} instances: after at most one re-run, no orphan, duplicate or loss`, async () => {
+    const fault = FAULTS.find((candidate) => candidate.name === faultName);
+    if (!fault) throw new Error(`no fault named ${faultName}`);
+    const cells = await new FaultMatrix(sandbox, stacks, INSTANCES).run(fault, operations);
+    results.push(...cells);
+    for (const cell of cells) {
+      expect(cell).toMatchObject({ orphans: 0, duplicates: 0, lost: 0, wrong: 0 });
+      expect(cell.runs).toBeLessThanOrEqual(2);
+      expect(cell.failuresNamed).toBe(cell.failures);
+    }
+    // The fault really struck (a seeded share of the requests it aimed at).
+    expect(cells.reduce((sum, cell) => sum + cell.faulted, 0)).toBeGreaterThan(0);
+  }, 1_200_000);
+});
+
+const figures: string[] = [];
+
+/** One `up` of `count` instances against `target`; the seconds it took and the instances it made. */
+async function timedUp(target: Sandbox, count: number, config: Record<string, string> = {}) {
+  const stack = await stacks.create(PROGRAM_DIR, {
+    apiToken: target.createToken(),
+    baseUrl: target.baseUrl,
+    config: { instances: JSON.stringify(declaration(count, 1)), ...config },
+  });
+  const started = Date.now();
+  const result = await stack.up({ onOutput: stacks.onOutput, color: "never" });
+  const seconds = (Date.now() - started) / 1000;
+  const requests = target.requests();
+  return {
+    seconds,
+    created: result.summary.resourceChanges?.["create"] ?? 0,
+    answered: requests.filter((request) => request.status !== 429).length,
+    limited: requests.filter((request) => request.status === 429).length,
+  };
+}
+
+if (FULL) {
+  it("paced: 50 instances against a sandbox limited to 60 requests a minute, within 1.15x of the floor", async () => {
+    const perMinute = 60;
+    const floorSeconds = ((2 * 50) / perMinute) * 60; // 100 requests (a POST and a PUT each) at 60 a minute
+    const unlimited = await startSandbox({ instanceLimit: 1000 });
+    const steady = await startSandbox({ instanceLimit: 1000, rateLimit: { requestsPerMinute: perMinute } });
+    const windowed = await startSandbox({
+      instanceLimit: 1000,
+      rateLimit: { requestsPerMinute: perMinute, burst: perMinute },
+    });
+    try {
+      const baseline = await timedUp(unlimited, 50);
+      const paced = await timedUp(steady, 50, { "waapi:maxRequestsPerMinute": String(perMinute) });
+      const unpaced = await timedUp(windowed, 50);
+      for (const [run, target] of [
+        [paced, steady],
+        [unpaced, windowed],
+      ] as const) {
+        expect(run.created).toBe(51); // the stack and 50 instances: no failed operation
+        expect(target.instances()).toHaveLength(50);
+      }
+      const ratio = paced.seconds / floorSeconds;
+      expect(ratio).toBeLessThanOrEqual(1.15);
+      figures.push(
+        "## Paced `up` of 50 instances against a rate-limited sandbox",
+        "",
+        "Command: `make reliability` (the test `paced: 50 instances …` in tests/e2e/fault-matrix.test.ts).",
+        `The rate floor is ${floorSeconds} s: 100 requests (a POST and a PUT per instance) at ${perMinute} a minute.`,
+        "",
+        "| run | seconds | ÷ floor | requests answered | 429s | failed operations |",
+        "| --- | --: | --: | --: | --: | --: |",
+        `| no limit (baseline, beside it) | ${baseline.seconds.toFixed(1)} | ${(baseline.seconds / floorSeconds).toFixed(2)} | ${baseline.answered} | ${baseline.limited} | 0 |`,
+        `| sandbox ${perMinute}/min evenly spaced (\`--rate-limit ${perMinute}\`), \`waapi:maxRequestsPerMinute ${perMinute}\` | ${paced.seconds.toFixed(1)} | ${ratio.toFixed(2)} | ${paced.answered} | ${paced.limited} | 0 |`,
+        `| sandbox ${perMinute}/min in bursts of ${perMinute} (Laravel-like), no pacing: 429s waited out by all | ${unpaced.seconds.toFixed(1)} | ${(unpaced.seconds / floorSeconds).toFixed(2)} | ${unpaced.answered} | ${unpaced.limited} | 0 |`,
+        "",
+        "Requests answered include the one `GET /instances` per process made before the first POST.",
+        "",
+      );
+    } finally {
+      await Promise.all([unlimited.close(), steady.close(), windowed.close()]);
+    }
+  }, 1_200_000);
+}
+
+function writeReport(table: string): void {
+  const pulumiVersion = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
+  const machine =
+    `${type()} ${release()}, ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ` +
+    `Node.js ${process.version}, Pulumi CLI ${pulumiVersion}`;
+  const report = [
+    "# Reliability",
+    "",
+    `Generated by \`make reliability\` on ${new Date().toISOString().slice(0, 10)} (${machine}).`,
+    "",
+    ...figures,
+    `## Fault matrix: ${INSTANCES} instances`,
+    "",
+    "Each fault is aimed at the requests the operation depends on (up: `POST /instances` and",
+    "`PUT /instances/:id`; update: `PUT`; refresh: `GET /instances/:id`; destroy: `DELETE`), with a",
+    "seeded share of them struck. A failed run is followed by one re-run without faults. Then the",
+    "sandbox is compared with the stack's state.",
+    "",
+    table,
+    "",
+  ].join("\n");
+  mkdirSync(join(process.cwd(), "docs"), { recursive: true });
+  writeFileSync(join(process.cwd(), "docs", "reliability.md"), report);
+}
