@@ -37,17 +37,16 @@ it("a secret webhook URL stays secret in outputs, state and previews", async () 
   await stack.setConfig("instances", { value: declare(secretUrl), secret: true });
 
   const printed: string[] = [];
-  const onOutput = (text: string) => void printed.push(text);
-  const preview = await stack.preview({ onOutput, color: "never", diff: true });
-  await stack.up({ onOutput, color: "never", diff: true });
+  const preview = await stacks.preview(stack, { diff: true });
+  printed.push((await stacks.up(stack, { diff: true })).stdout);
   expect(sandbox.instances()).toEqual([expect.objectContaining({ webhook_url: secretUrl })]); // the real URL was sent
 
   // A change of the secret URL previews as a change without showing either value.
   await stack.setConfig("instances", { value: declare(changedUrl), secret: true });
-  const changePreview = await stack.preview({ onOutput, color: "never", diff: true });
+  const changePreview = await stacks.preview(stack, { diff: true });
   expect(changePreview.changeSummary).toMatchObject({ update: 1 });
-  await stack.up({ onOutput, color: "never", diff: true });
-  await stack.refresh({ onOutput, color: "never" });
+  printed.push((await stacks.up(stack, { diff: true })).stdout);
+  printed.push((await stacks.refresh(stack)).stdout);
   expect(sandbox.instances()).toEqual([expect.objectContaining({ webhook_url: changedUrl })]);
 
   const exported = execFileSync("pulumi", ["stack", "export", "--stack", stack.name], {

@@ -270,10 +270,9 @@ export class FaultMatrix {
   }
 
   private async engine(stack: Stack, operation: Operation): Promise<void> {
-    const options = { onOutput: this.stacks.onOutput, color: "never" as const };
-    if (operation === "refresh") await stack.refresh(options);
-    else if (operation === "destroy") await stack.destroy(options);
-    else await stack.up(options);
+    if (operation === "refresh") await this.stacks.refresh(stack);
+    else if (operation === "destroy") await this.stacks.destroy(stack);
+    else await this.stacks.up(stack);
   }
 
   private async compare(
