@@ -296,7 +296,10 @@ describe.each(cases)("%s", (_label, news, property, reason) => {
     expect(sandbox.requests()).toEqual([]);
     // A webhook URL may be a secret: its failure describes it without quoting it.
     const url = news["webhookUrl"];
-    if (typeof url === "string" && url.trim().length > 3) expect(failure?.reason).not.toContain(url.trim());
+    const example = "https://example.com/waapi"; // the example the message gives may contain a short URL
+    if (typeof url === "string" && url.trim().length > 3 && !example.includes(url.trim())) {
+      expect(failure?.reason).not.toContain(url.trim());
+    }
   });
 });
 
