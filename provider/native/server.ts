@@ -18,7 +18,12 @@ import type { IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc
 import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { CONFIG_KEYS, resolveSettings, type ConfigSource } from "../settings";
-import { checkInstanceInputs, type InputFailure, type InstanceInputs } from "../instance/inputs";
+import {
+  PROVIDER_KEY,
+  checkInstanceInputs,
+  type InputFailure,
+  type InstanceInputs,
+} from "../instance/inputs";
 import {
   InstanceInitializationError,
   connect,
@@ -59,6 +64,9 @@ const PROPERTY_DIFF_KIND: Record<PropertyChangeKind, rpc.PropertyDiff.Kind> = {
 
 /** The inputs a program declares; every other output comes from WAAPI. */
 const DECLARED_PROPERTIES = ["name", "webhookUrl", "webhookEvents"] as const;
+
+/** What a resource moved from the dynamic door may still record, and a native one never does. */
+const DYNAMIC_LEFTOVERS = [PROVIDER_KEY, "adoptInstanceId"];
 
 /** Outputs the engine cannot know before the API answers: unknown in the preview of a create. */
 const COMPUTED_OUTPUTS = ["instanceId", "owner", "isTrial"] as const;
@@ -112,6 +120,10 @@ class NativeInitializationError extends Error {
   ) {
     super(message);
   }
+}
+
+function omit(bag: PropertyMap, keys: readonly string[]): PropertyMap {
+  return Object.fromEntries(Object.entries(bag).filter(([key]) => !keys.includes(key)));
 }
 
 function toStruct(values: PropertyMap): Struct {
@@ -291,7 +303,9 @@ export class WaapiResourceProvider {
   readonly diff = unary(async (request: rpc.DiffRequest) => {
     const olds = unwrapSecrets(fromStruct(request.getOlds())).values;
     const news = unwrapSecrets(fromStruct(request.getNews())).values;
-    const changes = propertyChanges(olds, news);
+    const changes: { property: string; kind: PropertyChangeKind }[] = propertyChanges(olds, news);
+    // Moved here from the dynamic door (an alias): dropping that door's provider code is a change too.
+    if (PROVIDER_KEY in olds) changes.push({ property: PROVIDER_KEY, kind: "delete" });
     const response = new rpc.DiffResponse()
       .setChanges(
         changes.length > 0 ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE,
@@ -358,11 +372,14 @@ export class WaapiResourceProvider {
     const { values: news, secrets } = unwrapSecrets(fromStruct(request.getNews()));
     if (request.getPreview()) {
       // Owner, trial status and id cannot change: the preview shows them as recorded.
-      const kept = Object.fromEntries(
-        Object.entries(olds).filter(([key]) => !(DECLARED_PROPERTIES as readonly string[]).includes(key)),
-      );
+      const kept = omit(olds, [...DECLARED_PROPERTIES, ...DYNAMIC_LEFTOVERS]);
       const predicted = { ...kept, webhookEvents: [], ...news };
       return new rpc.UpdateResponse().setProperties(toStruct(wrapSecrets(predicted, secrets)));
+    }
+    if (propertyChanges(olds, news).length === 0) {
+      // Only the dynamic door's leftovers differ (see diff): the instance already matches, write nothing.
+      const recorded = omit(olds, DYNAMIC_LEFTOVERS);
+      return new rpc.UpdateResponse().setProperties(toStruct(wrapSecrets(recorded, secrets)));
     }
     const outputs = await updateInstance(
       await this.connected(),
