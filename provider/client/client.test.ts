@@ -289,6 +289,102 @@ describe("requests", () => {
   });
 });
 
+describe("every answer shape the contract or the API documentation allows", () => {
+  const links = { self: "https://waapi.app/api/v1/instances/42" };
+  const updated = {
+    status: "success",
+    instanceId: "42",
+    name: "renamed",
+    instanceStatus: "ready",
+    instanceWebhook: "https://hooks.example.com/waapi",
+  };
+
+  /** [which shape, the PUT answer's data, the events the client must hand out] */
+  const updateShapes: [string, Record<string, unknown>, string[]][] = [
+    [
+      "the documentation's flat instanceEvents",
+      { ...updated, instanceEvents: ["message", "qr"] },
+      ["message", "qr"],
+    ],
+    [
+      "the contract's list-of-lists instanceEvents",
+      { ...updated, instanceEvents: [["message", "qr"]] },
+      ["message", "qr"],
+    ],
+    [
+      "the contract's list-of-lists, one list per event",
+      { ...updated, instanceEvents: [["message"], ["qr"], []] },
+      ["message", "qr"],
+    ],
+    ["no events: an empty list", { ...updated, instanceEvents: [] }, []],
+    ["no events: null (Laravel's unset JSON column)", { ...updated, instanceEvents: null }, []],
+    ["the contract's example: a numeric instanceId", { ...updated, instanceId: 42, instanceEvents: [] }, []],
+    ["the contract's extra `data` object (example null)", { ...updated, data: null, instanceEvents: [] }, []],
+    ["a reset webhook: instanceWebhook null", { ...updated, instanceWebhook: null, instanceEvents: [] }, []],
+  ];
+
+  it.each(updateShapes)("update: %s", async (_shape, data, events) => {
+    const server = await startServer(json(200, { data, links, status: "success" }));
+    const { client } = makeClient(server.baseUrl);
+    await expect(client.updateInstance(42, { name: "renamed" })).resolves.toEqual({
+      status: "success",
+      instanceId: "42",
+      name: "renamed",
+      instanceStatus: "ready",
+      instanceWebhook: data["instanceWebhook"],
+      instanceEvents: events,
+    });
+  });
+
+  /** [which shape, the instance as sent, as the client must hand it out] */
+  const instanceShapes: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ["as documented", INSTANCE, INSTANCE],
+    ["the contract's example is_trial 0", { ...INSTANCE, is_trial: 0 }, { ...INSTANCE, is_trial: false }],
+    ["is_trial 1", { ...INSTANCE, is_trial: 1 }, { ...INSTANCE, is_trial: true }],
+    ["no webhook: webhook_url null", { ...INSTANCE, webhook_url: null }, { ...INSTANCE, webhook_url: null }],
+    [
+      "no events: webhook_events null",
+      { ...INSTANCE, webhook_events: null },
+      { ...INSTANCE, webhook_events: [] },
+    ],
+  ];
+
+  it.each(instanceShapes)(
+    "create, retrieve (both shapes) and list: an instance %s",
+    async (_shape, sent, read) => {
+      const server = await startServer(
+        json(200, { instance: sent, status: "success" }),
+        json(200, { instances: [sent], status: "success" }),
+        json(200, { instance: sent, status: "success" }),
+        json(200, { instances: [sent], status: "success" }),
+      );
+      const { client } = makeClient(server.baseUrl);
+      await expect(client.createInstance()).resolves.toEqual(read);
+      await expect(client.getInstance(42)).resolves.toEqual(read);
+      await expect(client.getInstance(42)).resolves.toEqual(read);
+      await expect(client.listInstances()).resolves.toEqual([read]);
+    },
+  );
+
+  it("a PUT answered 2xx with a body it cannot read reports that the server accepted it", async () => {
+    const server = await startServer(json(200, { data: { ...updated, instanceEvents: "message" }, links }));
+    const { client } = makeClient(server.baseUrl);
+    const error = await rejection(client.updateInstance(42, { name: "renamed" }), WaapiResponseError);
+    expect(error.accepted).toBe(true);
+    expect(error.message).toContain("data.instanceEvents should be a list of strings");
+  });
+
+  it("an unreadable answer with another status is not counted as accepted", async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(418, { "content-type": "text/html" });
+      res.end("<html>teapot</html>");
+    });
+    const { client } = makeClient(server.baseUrl);
+    const error = await rejection(client.updateInstance(42, { name: "renamed" }), WaapiResponseError);
+    expect(error.accepted).toBe(false);
+  });
+});
+
 describe("unexpected answers", () => {
   it("rejects an instance without a numeric id, naming the operation and the field", async () => {
     const server = await startServer(json(200, { instance: { ...INSTANCE, id: "42" }, status: "success" }));

@@ -235,6 +235,11 @@ export class WaapiResponseError extends WaapiError {
   override name = "WaapiResponseError";
   /** What was wrong with the answer. */
   readonly problem: string;
+  /**
+   * The server answered 2xx: it took the request — a write was applied — and only its answer could
+   * not be read.
+   */
+  readonly accepted: boolean;
 
   constructor(context: WaapiErrorContext, problem: string) {
     super(
@@ -244,5 +249,6 @@ export class WaapiResponseError extends WaapiError {
       context,
     );
     this.problem = problem;
+    this.accepted = context.statusCode !== undefined && context.statusCode >= 200 && context.statusCode < 300;
   }
 }

@@ -62,6 +62,18 @@ function expectStringList(object: JsonObject, key: string, where: string): strin
   return [...value];
 }
 
+/**
+ * `instanceEvents` of a PUT answer: the API documentation shows a flat list of event names, the
+ * published OpenAPI contract a list of lists. Both are read as the flat list they mean.
+ */
+function expectEventList(object: JsonObject, key: string, where: string): string[] {
+  const value = object[key];
+  if (Array.isArray(value) && value.every((item) => Array.isArray(item))) {
+    return expectStringList({ [key]: value.flat() }, key, where);
+  }
+  return expectStringList(object, key, where);
+}
+
 /** A successful status code can still carry `"status":"error"`; never mistake that for success. */
 function rejectErrorStatus(body: JsonObject, where: string): void {
   if (body.status === "error") {
@@ -159,7 +171,7 @@ export function readUpdateData(value: unknown): InstanceUpdateResponse["data"] {
     // Checked as a string only: a status added to WAAPI later must not turn a successful update into a failure.
     instanceStatus: expectString(data, "instanceStatus", "data") as InstanceStatus,
     instanceWebhook: expectStringOrNull(data, "instanceWebhook", "data"),
-    instanceEvents: expectStringList(data, "instanceEvents", "data"),
+    instanceEvents: expectEventList(data, "instanceEvents", "data"),
   };
 }
 

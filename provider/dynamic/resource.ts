@@ -75,15 +75,15 @@ export class WaapiInstance extends pulumi.CustomResource {
       DYNAMIC_RESOURCE_TYPE,
       name,
       {
-        [PROVIDER_KEY]: PROVIDER_SHIM,
-        name: args.name,
-        webhookUrl: args.webhookUrl,
-        webhookEvents: args.webhookEvents,
-        adoptInstanceId: args.adoptInstanceId,
         // Output-only properties: registered as undefined so the engine fills them in.
         owner: undefined,
         isTrial: undefined,
         apiBaseUrl: undefined,
+        // Every key the program gave, not just the known ones: a misspelt `webhookURL` (from a
+        // JavaScript program, or args read from stack config) must reach `check` and fail the
+        // preview, rather than vanish and leave `webhookUrl` unset — which clears the live webhook.
+        ...args,
+        [PROVIDER_KEY]: PROVIDER_SHIM,
       },
       opts,
     );

@@ -7,7 +7,13 @@
  * HTTP details live in the client; what a call means for a Pulumi stack lives here.
  */
 import { createHash } from "node:crypto";
-import { RequestPacer, WaapiClient, WaapiNotFoundError, WaapiPermissionError } from "../client";
+import {
+  RequestPacer,
+  WaapiClient,
+  WaapiNotFoundError,
+  WaapiPermissionError,
+  WaapiResponseError,
+} from "../client";
 import type { ApiInstance } from "../waapi-api";
 import { CONFIG_KEYS, ENV_VARS, MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
 import { withPulumiAdvice, type LifecycleCall } from "./advice";
@@ -122,8 +128,10 @@ export function createInstance(
       return { id, outputs: recorded }; // adopted as it is: nothing to write
     }
     try {
-      const updated = await client.updateInstance(id, updateBodyFor(inputs));
-      return { id, outputs: { ...outputsFromUpdate(recorded, updated), apiBaseUrl, ...adoption(inputs) } };
+      return {
+        id,
+        outputs: { ...(await applySettings(client, id, inputs, recorded)), apiBaseUrl, ...adoption(inputs) },
+      };
     } catch (error) {
       throw new InstanceInitializationError(id, { ...recorded }, adopted ? "adopted" : "created", error);
     }
@@ -205,15 +213,31 @@ export function updateInstance(
   return advised("update", async () => {
     assertSameApi(connection, recorded);
     const { client, apiBaseUrl } = connection;
-    const updated = await client.updateInstance(id, updateBodyFor(inputs));
     // The PUT answer lacks owner and trial status: those cannot change, so keep the recorded ones.
-    const base = recorded as unknown as InstanceOutputs;
-    return {
-      ...outputsFromUpdate({ ...base, instanceId: base.instanceId ?? Number(id) }, updated),
-      apiBaseUrl,
-      ...adoption(inputs),
-    };
+    const outputs = recorded as unknown as InstanceOutputs;
+    const base = { ...outputs, instanceId: outputs.instanceId ?? Number(id) };
+    return { ...(await applySettings(client, id, inputs, base)), apiBaseUrl, ...adoption(inputs) };
   });
+}
+
+/**
+ * One PUT that makes instance `id` match `inputs`, and the instance's outputs afterwards. The PUT
+ * answer carries name and webhook; owner and trial status come from `base`. When WAAPI accepted the
+ * PUT (2xx) but its answer cannot be read, the write was applied all the same: reporting it as failed
+ * would leave the stack behind the instance (and a create half-made), so read the instance back.
+ */
+async function applySettings(
+  client: WaapiClient,
+  id: string,
+  inputs: InstanceInputs,
+  base: Pick<InstanceOutputs, "instanceId" | "owner" | "isTrial">,
+): Promise<InstanceOutputs> {
+  try {
+    return outputsFromUpdate(base, await client.updateInstance(id, updateBodyFor(inputs)));
+  } catch (error) {
+    if (!(error instanceof WaapiResponseError && error.accepted)) throw error;
+    return outputsFromApi(await client.getInstance(id));
+  }
 }
 
 /** Deletes the instance. Only reached when the user removes or destroys it: `diff` never replaces. */
@@ -231,9 +255,13 @@ export function deleteInstance(connection: Connection, id: string, recorded?: Pr
 }
 
 /**
- * WAAPI answers 404 for another account's instance too. Before a 404 counts as "gone", make sure the
- * token is the recorded owner's: if the account it sees has instances, and none is the owner's, the
- * token is someone else's, and forgetting the instance would leave a paid one unmanaged.
+ * WAAPI answers 404 for another account's instance too, so a 404 alone does not mean "deleted": a
+ * stray token (another account's, in a shell or a CI secret) would make refresh forget real, paid
+ * instances, and the next `up` create them again. A 404 counts as "gone" only once the token is shown
+ * to be the recorded owner's: its account lists another instance of that owner. When that cannot be
+ * shown — the account the token sees has no instances, or the token may not list them (no `read`) —
+ * the safe side is to keep the instance in the stack and say why. Without a recorded owner (a `get`
+ * or an import, which have no recorded instance to lose) the 404 stands.
  */
 async function assertSameAccount(
   client: WaapiClient,
@@ -242,22 +270,34 @@ async function assertSameAccount(
 ): Promise<void> {
   const owner = recorded?.["owner"];
   if (typeof owner !== "string") return;
+  const kept =
+    `WAAPI answered 404 for instance ${id}, recorded as owned by ${owner}, ` +
+    `but the API token cannot be shown to belong to ${owner}'s account: `;
+  const whatToDo =
+    ` The instance is kept in the stack; nothing was changed. If the token is another account's, set ` +
+    `${owner}'s with \`pulumi config set --secret ${CONFIG_KEYS.apiToken} <token>\`. If the instance ` +
+    `really was deleted, remove it from the stack with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists them).`;
   let instances: ApiInstance[];
   try {
     instances = await client.listInstances();
   } catch (error) {
-    // A token without the read permission (a destroy-only token) cannot tell; the 404 stands.
-    if (error instanceof WaapiPermissionError) return;
+    if (error instanceof WaapiPermissionError) {
+      throw new Error(
+        `${kept}the token lacks the 'read' permission, so the account's instances cannot be listed. ` +
+          `Give the token 'read' and run the command again.${whatToDo}`,
+      );
+    }
     throw error;
   }
   const owners = new Set(instances.map((instance) => instance.owner));
-  if (owners.size > 0 && !owners.has(owner)) {
-    throw new Error(
-      `WAAPI answered 404 for instance ${id}, recorded as owned by ${owner}, but the API token belongs to ` +
-        `another account (${[...owners].join(", ")}). Nothing was changed in the stack. ` +
-        `Set the token of ${owner}'s account with \`pulumi config set --secret ${CONFIG_KEYS.apiToken} <token>\`.`,
-    );
-  }
+  if (owners.has(owner)) return;
+  throw new Error(
+    kept +
+      (owners.size === 0
+        ? "the token's account has no instances to show whose it is."
+        : `the token belongs to another account (${[...owners].join(", ")}).`) +
+      whatToDo,
+  );
 }
 
 /**

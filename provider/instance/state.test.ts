@@ -69,19 +69,6 @@ describe("outputsFromUpdate", () => {
     });
     expect(outputs).toEqual({ ...base, name: "Sales", webhookEvents: ["call", "qr"] });
   });
-
-  it("accepts the contract's list-of-lists events", () => {
-    const nested = [["message", "qr"]] as unknown as string[];
-    const outputs = outputsFromUpdate(base, {
-      status: "success",
-      instanceId: "1001",
-      name: "Sales",
-      instanceStatus: "qr",
-      instanceWebhook: "https://x.example",
-      instanceEvents: nested,
-    });
-    expect(outputs.webhookEvents).toEqual(["message", "qr"]);
-  });
 });
 
 describe("updateBodyFor", () => {

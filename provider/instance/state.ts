@@ -37,20 +37,11 @@ export function outputsFromUpdate(
     instanceId: base.instanceId,
     name: updated.name,
     owner: base.owner,
-    webhookEvents: normalizeEvents(flattenEvents(updated.instanceEvents)),
+    webhookEvents: normalizeEvents(updated.instanceEvents),
     isTrial: base.isTrial,
   };
   if (updated.instanceWebhook) outputs.webhookUrl = updated.instanceWebhook;
   return outputs;
-}
-
-/**
- * The published contract types `instanceEvents` as a list of lists while the API documentation shows a
- * flat list; accept both.
- */
-function flattenEvents(events: unknown): string[] {
-  if (!Array.isArray(events)) return [];
-  return events.flat().filter((event): event is string => typeof event === "string");
 }
 
 /**

@@ -170,24 +170,43 @@ it("drift made by hand fails preview --refresh --expect-no-changes, shows in ref
 }, 120_000);
 
 it("an instance deleted out of band is dropped by refresh and created again by up", async () => {
-  const stack = await newStack({ support });
+  const stack = await newStack({ support, sales });
   const { ids } = await up(stack);
   sandbox.deleteInstanceOutOfBand(ids["support"] ?? 0);
 
+  // The sales line, still listed, shows that the token is the recorded owner's: the 404 means "gone".
   const refresh = await stacks.refresh(stack);
   expect(refresh.summary.resourceChanges).toMatchObject({ delete: 1 });
 
   const { summary, ids: after } = await up(stack);
   expect(summary).toMatchObject({ create: 1 });
   expect(after["support"]).not.toBe(ids["support"]);
-  expect(live()).toEqual([
-    {
-      id: after["support"],
-      name: "Support line",
-      webhook_url: support.webhookUrl,
-      webhook_events: ["message", "message_ack", "ready"],
-    },
-  ]);
+  expect(live().find((instance) => instance.id === after["support"])).toEqual({
+    id: after["support"],
+    name: "Support line",
+    webhook_url: support.webhookUrl,
+    webhook_events: ["message", "message_ack", "ready"],
+  });
+}, 120_000);
+
+it("refresh with a token that cannot be shown to be the owner's keeps the instance and says why", async () => {
+  const stack = await newStack({ support });
+  const { ids } = await up(stack);
+  // A stray token of another, empty account: WAAPI answers 404 for an instance that is not its own.
+  sandbox.createAccount({ id: "stray", owner: "stray@else.example" });
+  await stack.setConfig("waapi:apiToken", {
+    value: sandbox.createToken(undefined, { account: "stray" }),
+    secret: true,
+  });
+
+  await expect(stacks.refresh(stack)).rejects.toThrow(
+    /cannot be shown to belong to .*'s account: the token's account has no instances[\s\S]*kept in the stack/,
+  );
+  const recorded = (await stack.exportStack()).deployment.resources.find((r: { urn: string }) =>
+    r.urn.endsWith("::support"),
+  );
+  expect(recorded?.id).toBe(String(ids["support"]));
+  expect(sandbox.instances()).toHaveLength(1);
 }, 120_000);
 
 it("a create whose PUT failed is recorded, and the next up finishes it without a second instance", async () => {

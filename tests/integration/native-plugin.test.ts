@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
+import { makeInstanceByHand } from "../support/dashboard";
 import { expectNoLeak } from "../support/leaks";
 import { requireFromRoot } from "../support/provider";
 import {
@@ -295,7 +296,10 @@ it("runs an instance's whole lifecycle: preview, create, diff, update, refresh, 
   expect(requestsBy("DELETE")).toHaveLength(1);
   expect(sandbox.instances()).toEqual([]);
 
-  // Deleted behind the stack's back: an empty id tells the engine it is gone.
+  // Gone, but the account has no instance left to show that the token is the owner's: kept, with why.
+  await expect(read(id, refreshed.outputs)).rejects.toThrow(/cannot be shown to belong/);
+  // Deleted behind the stack's back, another instance of the owner listed: an empty id tells the engine it is gone.
+  await makeInstanceByHand(sandbox, token, { name: "Still there" });
   expect((await read(id, refreshed.outputs)).id).toBe("");
 });
 

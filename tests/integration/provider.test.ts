@@ -214,14 +214,14 @@ describe("adoptInstanceId", () => {
 describe("read", () => {
   it("returns the live values as outputs and as inputs, so refresh shows drift and leaves no diff", async () => {
     const p = await provider();
-    const { id, inputs } = await createChecked(p, declared);
+    const { id, inputs, outs } = await createChecked(p, declared);
     sandbox.changeInstance(Number(id), {
       name: "Renamed by hand",
       webhook_url: "https://elsewhere.example.com/hook",
       webhook_events: ["call", "message"],
     });
 
-    const result = await p.read(id, {});
+    const result = await p.read(id, outs);
     expectNoToken(result);
     expect(result.id).toBe(id);
     expect(result.props).toMatchObject({
@@ -244,16 +244,22 @@ describe("read", () => {
   it("accepts the {instance: …} answer as well as the documented {instances: […]}", async () => {
     await withSandbox({ retrieveShape: "instance" }, async (other) => {
       const p = await provider({ apiToken: other.createToken(), baseUrl: other.baseUrl });
-      const { id } = await createChecked(p, { name: "Shape" });
-      expect((await p.read(id, {})).props).toMatchObject({ instanceId: Number(id), name: "Shape" });
+      const { id, outs } = await createChecked(p, { name: "Shape" });
+      expect((await p.read(id, outs)).props).toMatchObject({ instanceId: Number(id), name: "Shape" });
     });
   });
 
   it("returns an empty result for an instance deleted out of band, so refresh drops it", async () => {
     const p = await provider();
-    const { id } = await createChecked(p, { name: "Doomed" });
+    const { id, outs } = await createChecked(p, { name: "Doomed" });
+    await createChecked(p, { name: "Still there" }); // shows that the token is the owner's
     sandbox.deleteInstanceOutOfBand(Number(id));
-    expect(await p.read(id, {})).toEqual({});
+    expect(await p.read(id, outs)).toEqual({});
+  });
+
+  it("returns an empty result for an unknown id when nothing is recorded (a get or an import)", async () => {
+    const p = await provider();
+    expect(await p.read("424242")).toEqual({});
   });
 });
 
@@ -287,21 +293,119 @@ describe("update", () => {
   });
 });
 
+describe("a write WAAPI applied is never reported failed because of its answer's shape", () => {
+  /** The PUT answer as the published contract shapes it: instanceEvents a list of lists. */
+  function contractShapedAnswer(id: string, events: string[]) {
+    return {
+      data: {
+        status: "success",
+        instanceId: id,
+        name: "Support line",
+        data: null,
+        instanceStatus: "qr",
+        instanceWebhook: declared.webhookUrl,
+        instanceEvents: [events],
+      },
+      links: { self: `${sandbox.baseUrl}/instances/${id}` },
+      status: "success",
+    };
+  }
+
+  it("update: an answer in the contract's shape (nested instanceEvents) is read as it means", async () => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, { name: "Support line" });
+    sandbox.injectFault({
+      kind: "respond",
+      match: "PUT /instances/:id",
+      status: 200,
+      body: contractShapedAnswer(id, ["message", "ready"]),
+      afterActing: true,
+    });
+    sandbox.clearRequests();
+    const { outs: updated } = await p.update(id, outs, (await p.check(outs, declared)).inputs);
+    expect(updated).toMatchObject({ webhookUrl: declared.webhookUrl, webhookEvents: ["message", "ready"] });
+    expect(sandbox.requests().map((r) => r.method)).toEqual(["PUT"]);
+  });
+
+  it.each<[string, unknown]>([
+    ["not JSON", "<html>OK</html>"],
+    ["JSON without data", { status: "success" }],
+    ["events of an unknown shape", { data: { instanceEvents: "message" }, status: "success" }],
+  ])("update: an answer %s is not an error: the instance is read back", async (_what, body) => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, { name: "Support line" });
+    sandbox.injectFault({
+      kind: "respond",
+      match: "PUT /instances/:id",
+      status: 200,
+      body,
+      afterActing: true,
+    });
+    sandbox.clearRequests();
+    const result = await p.update(id, outs, (await p.check(outs, declared)).inputs);
+    expectNoToken(result);
+    expect(result.outs).toEqual({
+      instanceId: Number(id),
+      name: "Support line",
+      owner: outs.owner,
+      webhookUrl: declared.webhookUrl,
+      webhookEvents: ["message", "ready"],
+      isTrial: false,
+      apiBaseUrl: sandbox.baseUrl,
+    });
+    expect(sandbox.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 200", "GET 200"]);
+  });
+
+  it("create: an unreadable answer to the PUT still makes a whole instance, not a half-made one", async () => {
+    const p = await provider();
+    sandbox.injectFault({
+      kind: "respond",
+      match: "PUT /instances/:id",
+      status: 200,
+      body: "{",
+      afterActing: true,
+    });
+    const { id, outs } = await createChecked(p, declared);
+    expect(outs).toMatchObject({ instanceId: Number(id), webhookEvents: ["message", "ready"] });
+    // (After the one list of the account a provider process makes before its first POST.)
+    expect(
+      sandbox
+        .requests()
+        .map((r) => r.method)
+        .slice(-3),
+    ).toEqual(["POST", "PUT", "GET"]);
+    expect(sandbox.instances()).toHaveLength(1);
+  });
+
+  it("a 200 sent without applying the PUT: the live settings are recorded, so the next diff asks again", async () => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, { name: "Support line" });
+    sandbox.injectFault({ kind: "respond", match: "PUT /instances/:id", status: 200, body: "{" });
+    sandbox.clearRequests();
+    // Answered 200 without acting: the read-back shows the old settings, and that is what is recorded.
+    const { outs: recorded } = await p.update(id, outs, (await p.check(outs, declared)).inputs);
+    expect(recorded).toMatchObject({ name: "Support line", webhookEvents: [] });
+    expect((await p.diff(id, recorded, (await p.check(outs, declared)).inputs)).changes).toBe(true);
+  });
+});
+
 describe("delete", () => {
   it("deletes the instance", async () => {
     const p = await provider();
-    const { id } = await createChecked(p, { name: "Short-lived" });
-    await p.delete(id, {});
+    const { id, outs } = await createChecked(p, { name: "Short-lived" });
+    await p.delete(id, outs);
     expect(sandbox.instances()).toEqual([]);
     expect(sandbox.requests().at(-1)).toMatchObject({ method: "DELETE", status: 204 });
   });
 
-  it("counts an instance that is already gone as deleted", async () => {
+  it("counts an instance that is already gone as deleted, once the token is shown to be the owner's", async () => {
     const p = await provider();
-    const { id } = await createChecked(p, { name: "Gone" });
+    const { id, outs } = await createChecked(p, { name: "Gone" });
+    await createChecked(p, { name: "Still there" });
     sandbox.deleteInstanceOutOfBand(Number(id));
-    await expect(p.delete(id, {})).resolves.toBeUndefined();
-    expect(sandbox.requests().at(-1)).toMatchObject({ method: "DELETE", status: 404 });
+    sandbox.clearRequests();
+    await expect(p.delete(id, outs)).resolves.toBeUndefined();
+    expect(sandbox.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["DELETE 404", "GET 200"]);
   });
 });
 
@@ -325,19 +429,76 @@ describe("an instance is only ever reached through the API and account it was re
     });
   });
 
-  it("does not take another account's 404 for 'gone'", async () => {
+  /**
+   * A 404 counts as "gone" only once the token is shown to be the recorded owner's. Each case: a
+   * token that cannot show it; refresh (read) and destroy (delete) must keep the instance and say why.
+   */
+  const unproven: [string, (id: string) => Promise<Provider>, RegExp][] = [
+    [
+      "another account's token, whose account has instances",
+      async () => {
+        sandbox.createAccount({ id: "other", owner: "someone@else.example" });
+        const other = await provider({ apiToken: sandbox.createToken(undefined, { account: "other" }) });
+        await other.create({ name: "Theirs" });
+        return other;
+      },
+      /the token belongs to another account \(someone@else\.example\)/,
+    ],
+    [
+      "another account's token, whose account has no instances",
+      async () => {
+        sandbox.createAccount({ id: "empty", owner: "nobody@else.example" });
+        return provider({ apiToken: sandbox.createToken(undefined, { account: "empty" }) });
+      },
+      /the token's account has no instances to show whose it is/,
+    ],
+    [
+      "the owner's own token, when the account has no other instance left",
+      async (id) => {
+        sandbox.deleteInstanceOutOfBand(Number(id));
+        return provider();
+      },
+      /the token's account has no instances to show whose it is/,
+    ],
+  ];
+
+  it.each(unproven)("keeps the instance after a 404, with %s", async (_who, stray, reason) => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, { name: "Ours" });
+    const other = await stray(id);
+
+    for (const call of [() => other.read(id, outs), () => other.delete(id, outs)]) {
+      const error = await thrownBy(call);
+      expectNoToken(error);
+      expect(error.message).toMatch(reason);
+      expect(error.message).toContain(
+        `WAAPI answered 404 for instance ${id}, recorded as owned by ${outs.owner}`,
+      );
+      expect(error.message).toContain("The instance is kept in the stack; nothing was changed.");
+      expect(error.message).toContain("pulumi state delete");
+      expect(error.message).toContain("pulumi config set --secret waapi:apiToken");
+    }
+  });
+
+  it("keeps the instance after a 404 when the token may not list instances (no 'read')", async () => {
+    const p = await provider();
+    const { id, outs } = await createChecked(p, { name: "Ours" });
+    await createChecked(p, { name: "Also ours" });
+    sandbox.deleteInstanceOutOfBand(Number(id));
+    const deleteOnly = await provider({ apiToken: sandbox.createToken(["delete"]) });
+    const error = await thrownBy(() => deleteOnly.delete(id, outs));
+    expectNoToken(error);
+    expect(error.message).toContain("the token lacks the 'read' permission");
+    expect(error.message).toContain("The instance is kept in the stack");
+  });
+
+  it("another account's 404 never touches the instance: it is still there, still the owner's", async () => {
     const p = await provider();
     const { id, outs } = await createChecked(p, { name: "Ours" });
     sandbox.createAccount({ id: "other", owner: "someone@else.example" });
-    const theirs = await provider({ apiToken: sandbox.createToken() });
     const other = await provider({ apiToken: sandbox.createToken(undefined, { account: "other" }) });
-    await other.create({ name: "Theirs" });
-
-    const error = await thrownBy(() => other.read(id, outs));
-    expectNoToken(error);
-    expect(error.message).toContain("the API token belongs to another account (someone@else.example)");
-    await expect(other.delete(id, outs)).rejects.toThrow(/another account/);
-    expect((await theirs.read(id, outs)).id).toBe(id); // still there, still ours
+    await expect(other.delete(id, outs)).rejects.toThrow(/cannot be shown to belong/);
+    expect((await p.read(id, outs)).id).toBe(id);
   });
 });
 
@@ -395,18 +556,20 @@ describe("errors a person can act on", () => {
     expect(error["statusCode"]).toBe(401);
   });
 
-  it.each<[string, Permission, (p: Provider, id: string) => Promise<unknown>]>([
+  it.each<
+    [string, Permission, (p: Provider, id: string, recorded: Record<string, unknown>) => Promise<unknown>]
+  >([
     ["create", "create", (p) => p.create({ name: "x" })],
-    ["read", "read", (p, id) => p.read(id, {})],
-    ["update", "update", (p, id) => p.update(id, {}, { name: "y" })],
-    ["delete", "delete", (p, id) => p.delete(id, {})],
+    ["read", "read", (p, id, recorded) => p.read(id, recorded)],
+    ["update", "update", (p, id, recorded) => p.update(id, recorded, { name: "y" })],
+    ["delete", "delete", (p, id, recorded) => p.delete(id, recorded)],
   ])(
     "403 on %s names the missing '%s' permission and the server's message",
     async (_op, permission, call) => {
-      const [instance] = [await (await provider()).create({ name: "existing" })];
+      const instance = await (await provider()).create({ name: "existing" });
       const others = (["create", "read", "update", "delete"] as const).filter((perm) => perm !== permission);
       const p = await provider({ apiToken: sandbox.createToken(others) });
-      const error = await thrownBy(() => call(p, instance.id));
+      const error = await thrownBy(() => call(p, instance.id, instance.outs));
       expectNoToken(error);
       expect(error["statusCode"]).toBe(403);
       expect(error["permission"]).toBe(permission);
@@ -430,7 +593,9 @@ describe("errors a person can act on", () => {
 
   it("404 on update names the instance", async () => {
     const p = await provider();
-    const error = await thrownBy(() => p.update("987654", {}, { name: "y" }));
+    const { outs } = await createChecked(p, { name: "x" });
+    // As recorded by a stack whose instance 987654 was deleted since.
+    const error = await thrownBy(() => p.update("987654", { ...outs, instanceId: 987654 }, { name: "y" }));
     expectNoToken(error);
     expect(error["statusCode"]).toBe(404);
     expect(error.message).toContain("987654");
@@ -456,12 +621,12 @@ describe("errors a person can act on", () => {
 
   it("5xx: retried, then reported with the server's message and what was tried", async () => {
     const p = await provider();
-    const { id } = await createChecked(p, { name: "x" });
+    const { id, outs } = await createChecked(p, { name: "x" });
     sandbox.injectFault({ kind: "respond", match: "GET /instances/:id", status: 503, times: 2 });
-    expect((await p.read(id, {})).id).toBe(id); // two 503s, then success
+    expect((await p.read(id, outs)).id).toBe(id); // two 503s, then success
 
     sandbox.injectFault({ kind: "respond", match: "GET /instances/:id", status: 502, times: 100 });
-    const error = await thrownBy(() => p.read(id, {}));
+    const error = await thrownBy(() => p.read(id, outs));
     expectNoToken(error);
     expect(error["statusCode"]).toBe(502);
     expect(error["attempts"]).toBe(5);
