@@ -385,7 +385,8 @@ describe("a write WAAPI applied is never reported failed because of its answer's
     // Answered 200 without acting: the read-back shows the old settings, and that is what is recorded.
     const { outs: recorded } = await p.update(id, outs, (await p.check(outs, declared)).inputs);
     expect(recorded).toMatchObject({ name: "Support line", webhookEvents: [] });
-    expect((await p.diff(id, recorded, (await p.check(outs, declared)).inputs)).changes).toBe(true);
+    // A change is left to the engine to itemize (`changes: undefined`); only `false` would mean "none".
+    expect((await p.diff(id, recorded, (await p.check(outs, declared)).inputs)).changes).not.toBe(false);
   });
 });
 
