@@ -23,10 +23,13 @@ interface StateResource {
 
 async function instancesInState(stack: Stack): Promise<StateResource[]> {
   const { deployment } = await stack.exportStack();
-  return (deployment.resources as StateResource[]).filter(
-    (r) => r.urn.endsWith("::support") || r.urn.endsWith("::sales"),
-  );
+  // Sorted by resource name: the engine writes resources in the order their steps finished.
+  return (deployment.resources as StateResource[])
+    .filter((r) => r.urn.endsWith("::support") || r.urn.endsWith("::sales"))
+    .sort((a, b) => resourceName(a.urn).localeCompare(resourceName(b.urn)));
 }
+
+const resourceName = (urn: string) => urn.split("::").pop() ?? urn;
 
 /** Bytes an instance's inputs and outputs take in the state (what the provider puts there). */
 const recordedBytes = (resource: StateResource) =>
@@ -66,9 +69,8 @@ it("moves dynamic WaapiInstances to the native Instance in place: no POST, no PU
   expect(moved.outputs["instanceIds"]?.value).toEqual(ids);
 
   const native = await instancesInState(stack);
-  const name = (urn: string) => urn.split("::").pop();
-  expect(native.map((r) => [name(r.urn), r.type, r.id])).toEqual(
-    dynamic.map((r) => [name(r.urn), "waapi:index:Instance", r.id]),
+  expect(native.map((r) => [resourceName(r.urn), r.type, r.id])).toEqual(
+    dynamic.map((r) => [resourceName(r.urn), "waapi:index:Instance", r.id]),
   );
   const state = JSON.stringify(native);
   expect(state).not.toContain("__provider");
