@@ -142,8 +142,10 @@ function schema() {
       },
     },
     language: {
-      go: { importBasePath: "example.com/pulumi-waapi/sdk/go/waapi" },
-      python: { packageName: "pulumi_waapi" },
+      // The SDKs carry the schema's version (the npm package's), which their resources ask the
+      // engine for: without respectSchemaVersion the Python package would be 0.0.0.
+      go: { importBasePath: "example.com/pulumi-waapi/sdk/go/waapi", respectSchemaVersion: true },
+      python: { packageName: "pulumi_waapi", pyproject: { enabled: true }, respectSchemaVersion: true },
     },
   };
 }

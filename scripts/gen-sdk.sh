@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Writes the native plugin's SDK for LANGUAGE (python or go) into OUT from provider/native/schema.json,
+# with the Go program in scripts/gen-sdk (pkg/v3's codegen, the library `pulumi package gen-sdk`'s
+# language hosts use; see its main.go for why not `gen-sdk` itself). The program is built once per
+# version of its sources into the cache, so later runs and fresh clones on the same machine start at once.
+#
+#   scripts/gen-sdk.sh python sdk/python     # what `npm run sdk` runs
+set -euo pipefail
+
+[ $# -eq 2 ] || {
+  echo "usage: scripts/gen-sdk.sh python|go OUT_DIR" >&2
+  exit 2
+}
+root=$(cd "$(dirname "$0")/.." && pwd)
+source_dir="$root/scripts/gen-sdk"
+cache_root="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}"
+
+command -v go >/dev/null 2>&1 || {
+  echo "gen-sdk: no Go toolchain; it builds scripts/gen-sdk (install Go 1.24 or newer)" >&2
+  exit 1
+}
+key=$( (cat "$source_dir/go.mod" "$source_dir/go.sum" "$source_dir/main.go" && go env GOVERSION) | sha256sum | cut -c1-16)
+binary="$cache_root/gen-sdk-$key/gen-sdk"
+if [ ! -x "$binary" ]; then
+  echo "gen-sdk: building scripts/gen-sdk into $(dirname "$binary") (first run only; about a minute)" >&2
+  mkdir -p "$(dirname "$binary")"
+  (cd "$source_dir" && go build -trimpath -ldflags "-s -w" -o "$binary.partial" .)
+  mv "$binary.partial" "$binary"
+fi
+"$binary" -schema "$root/provider/native/schema.json" -language "$1" -out "$2"
