@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the Pulumi CLI available for `make demo` and the end-to-end tests, and prints the directory to
 # put first on PATH. That directory holds `pulumi`, `pulumi-language-nodejs` and
-# `pulumi-resource-pulumi-nodejs` (and `pulumi-language-yaml`) side by side, which is how the engine expects bundled plugins
+# `pulumi-resource-pulumi-nodejs` (and `pulumi-language-yaml`, `pulumi-language-python`) side by side, which is how the engine expects bundled plugins
 # (anything else makes it warn "using … from $PATH" on every run).
 #
 # Order of preference:
@@ -24,6 +24,10 @@ LANGUAGE_HOST_FALLBACK_SDK_VERSION=3.68.0
 # The YAML language host (programs of the native plugin's tests): its own Go module, served by the
 # proxy and installable with `go install` (its go.mod has no replace directives).
 YAML_HOST_VERSION=1.25.0
+# The Python language host (the native plugin's Python SDK test): like the Node.js host, its own
+# module since v3.69 and not served here, so the one inside sdk/v3@v3.68.0. It runs programs through
+# the `pulumi-language-python-exec` script beside it, which that module ships in sdk/python/cmd.
+PYTHON_HOST_SDK_VERSION=3.68.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 log() { echo "install-pulumi: $*" >&2; }
@@ -49,11 +53,41 @@ ensure_yaml_host() {
   cp "$built/pulumi-language-yaml" "$1/"
 }
 
+# ensure_python_host DIR: put pulumi-language-python and its exec script into DIR (a cached CLI build
+# of ours), building the host once from sdk/v3@v$PYTHON_HOST_SDK_VERSION into the cache.
+ensure_python_host() {
+  [ -x "$1/pulumi-language-python" ] && [ -x "$1/pulumi-language-python-exec" ] && return 0
+  local built="$cache_root/language-python-v$PYTHON_HOST_SDK_VERSION/bin"
+  if [ ! -x "$built/pulumi-language-python" ]; then
+    command -v go >/dev/null 2>&1 || {
+      log "no Go toolchain to build pulumi-language-python v$PYTHON_HOST_SDK_VERSION"
+      return 1
+    }
+    log "building pulumi-language-python v$PYTHON_HOST_SDK_VERSION into $built (first run only)"
+    local module="$cache_root/language-python-v$PYTHON_HOST_SDK_VERSION/build"
+    rm -rf "$built.partial" && mkdir -p "$built.partial"
+    new_build_module "$module"
+    (
+      cd "$module"
+      export GOFLAGS="${GOFLAGS:-} -mod=mod"
+      go get "github.com/pulumi/pulumi/sdk/v3@v$PYTHON_HOST_SDK_VERSION" >&2
+      GOBIN="$built.partial" go install -trimpath \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PYTHON_HOST_SDK_VERSION" \
+        github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python >&2
+      install -m 755 "$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec" \
+        "$built.partial/"
+    )
+    rm -rf "$built" "$module" && mv "$built.partial" "$built"
+  fi
+  cp "$built/pulumi-language-python" "$built/pulumi-language-python-exec" "$1/"
+}
+
 if [ -z "${WAAPI_FORCE_PULUMI_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
   existing=$(dirname "$(command -v pulumi)")
   if [ -x "$existing/pulumi-language-nodejs" ]; then
     # The official installer ships pulumi-language-yaml beside pulumi; a bare CLI lacks it.
     [ -x "$existing/pulumi-language-yaml" ] || log "no pulumi-language-yaml beside $existing/pulumi: YAML programs will not run"
+    [ -x "$existing/pulumi-language-python" ] || log "no pulumi-language-python beside $existing/pulumi: Python programs will not run"
     echo "$existing"
     exit 0
   fi
@@ -80,6 +114,7 @@ for candidate in "$cache_root"/sdk-"$sdk_version"-*/bin; do
   if [ -x "$candidate/pulumi" ] && [ -x "$candidate/pulumi-language-nodejs" ]; then
     cp "$dynamic_provider_plugin" "$candidate/"
     ensure_yaml_host "$candidate"
+    ensure_python_host "$candidate"
     echo "$candidate"
     exit 0
   fi
@@ -127,6 +162,7 @@ build "$target/build-cli" github.com/pulumi/pulumi/pkg/v3 "$cli_version" github.
 build "$target/build-language-host" "$host_module" "$host_version" "$host_package"
 cp "$dynamic_provider_plugin" "$staging/"
 ensure_yaml_host "$staging"
+ensure_python_host "$staging"
 # Publish only a complete build, so an interrupted one is never mistaken for a cache hit.
 rm -rf "$target/bin" "$target/build-cli" "$target/build-language-host" "$probe"
 mv "$staging" "$target/bin"

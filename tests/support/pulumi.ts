@@ -29,6 +29,8 @@ export interface StackSettings {
   baseUrl: string;
   /** Plain (non-secret) project config, e.g. `{ instances: "…" }`. */
   config?: Record<string, string>;
+  /** More environment for the stack's runs, e.g. an activated Python virtual environment. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -85,7 +87,7 @@ export class OfflineStacks {
   async create(workDir: string, settings: StackSettings): Promise<Stack> {
     const stack = await LocalWorkspace.createStack(
       { stackName: `e2e-${this.stacks.length}-${Date.now()}`, workDir },
-      { envVars: this.env() },
+      { envVars: { ...this.env(), ...settings.env } },
     );
     this.stacks.push(stack);
     await stack.setConfig("waapi:apiToken", { value: settings.apiToken, secret: true });

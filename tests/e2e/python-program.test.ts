@@ -1,0 +1,117 @@
+/**
+ * The native plugin from a Python program, through its generated SDK (sdk/python, `pulumi_waapi`),
+ * with the real CLI, engine and Python language host against the WAAPI sandbox. What this needs is
+ * made by the repository's scripts: the Python host beside the CLI (scripts/install-pulumi.sh) and a
+ * virtual environment with the PyPI `pulumi` SDK and sdk/python (scripts/install-python-sdk.sh),
+ * which the stacks run in as if it were activated. The program sits in a folder outside the
+ * repository and finds the plugin through `plugins: providers:` in Pulumi.yaml.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { expectNoLeak } from "../support/leaks";
+import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
+import { useSandbox } from "../support/sandbox";
+
+const PLUGIN_DIR = join(process.cwd(), "bin");
+const PROGRAM = join(process.cwd(), "tests", "e2e", "python-program", "__main__.py");
+const PROJECT = "waapi-python";
+
+const sandbox = useSandbox();
+const stacks = useOfflineStacks();
+let programDir = "";
+let venv = "";
+
+beforeAll(async () => {
+  // Cached after the first run; the first one installs from PyPI (about two minutes here).
+  const made = await promisify(execFile)(join(process.cwd(), "scripts", "install-python-sdk.sh"));
+  venv = made.stdout.trim();
+  programDir = mkdtempSync(join(tmpdir(), "waapi-python-"));
+  copyFileSync(PROGRAM, join(programDir, "__main__.py"));
+  writeFileSync(
+    join(programDir, "Pulumi.yaml"),
+    [
+      `name: ${PROJECT}`,
+      "runtime: python",
+      "plugins:",
+      "  providers:",
+      "    - name: waapi",
+      `      path: ${PLUGIN_DIR}`,
+      "",
+    ].join("\n"),
+  );
+}, 600_000);
+
+afterAll(() => rmSync(programDir, { recursive: true, force: true }));
+
+const requestsBy = (method: string) => sandbox.requests().filter((request) => request.method === method);
+const writes = () => sandbox.requests().filter((request) => request.method !== "GET");
+
+it("a Python program: up, a no-op preview, an in-place update, getInstance and listInstances calls, destroy", async () => {
+  const stack = await stacks.create(programDir, {
+    apiToken: sandbox.token,
+    baseUrl: sandbox.baseUrl,
+    // What `source <venv>/bin/activate` does: the language host runs this environment's python.
+    env: { VIRTUAL_ENV: venv, PATH: `${join(venv, "bin")}:${process.env["PATH"] ?? ""}` },
+  });
+
+  const first = await stacks.up(stack);
+  expect(first.summary.resourceChanges).toEqual({ create: 2 }); // the stack and the instance
+  expect(sandbox.instances()).toHaveLength(1);
+  const [created] = sandbox.instances();
+  expect(created).toMatchObject({
+    name: "Support line",
+    webhook_url: "https://hooks.example.com/waapi/support",
+    webhook_events: ["message", "message_ack", "ready"],
+  });
+  expect(requestsBy("POST")).toHaveLength(1);
+  expect(requestsBy("PUT")).toHaveLength(1);
+  // The function calls, through the SDK's get_instance_output and list_instances_output.
+  expect(first.outputs["instanceId"]?.value).toBe(created?.id);
+  expect(first.outputs["lookedUpName"]?.value).toBe("Support line");
+  expect(first.outputs["lookedUpOwner"]?.value).toBe(created?.owner);
+  expect(first.outputs["listedIds"]?.value).toEqual([created?.id]);
+
+  // The state: the resource under its schema type, no provider code, the secret webhook encrypted.
+  const exported = (await stacks.cli(programDir, ["stack", "export", "--stack", stack.name])).stdout;
+  const { deployment } = JSON.parse(exported) as {
+    deployment: { resources: { urn: string; type: string; outputs: Record<string, unknown> }[] };
+  };
+  const instance = deployment.resources.find((r) => r.type === "waapi:index:Instance");
+  expect(instance?.urn).toMatch(/::waapi:index:Instance::support$/);
+  expect(instance?.outputs).toMatchObject({ instanceId: created?.id, name: "Support line" });
+  expect(JSON.stringify(instance?.outputs["webhookUrl"])).toContain("ciphertext");
+  expect(exported).not.toContain("__provider");
+  expect(exported).not.toContain("hooks.example.com/waapi/support");
+
+  sandbox.clearRequests();
+  const noop = await stacks.preview(stack, { expectNoChanges: true });
+  expect(noop.changeSummary).toEqual({ same: 2 });
+  expect(writes()).toEqual([]);
+
+  await stack.setConfig("lineName", { value: "Support line (renamed)" });
+  sandbox.clearRequests();
+  const renamed = await stacks.up(stack);
+  expect(renamed.summary.resourceChanges).toEqual({ same: 1, update: 1 });
+  expect(requestsBy("PUT")).toHaveLength(1);
+  expect(requestsBy("POST")).toEqual([]);
+  expect(requestsBy("DELETE")).toEqual([]);
+  expect(sandbox.instances()).toEqual([
+    expect.objectContaining({ id: created?.id, name: "Support line (renamed)" }),
+  ]);
+  expect(renamed.outputs["lookedUpName"]?.value).toBe("Support line (renamed)");
+
+  const destroyed = await stacks.destroy(stack);
+  expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });
+  expect(sandbox.instances()).toEqual([]);
+
+  // The token was used all along, and shows nowhere: state, config file, anything the engine printed.
+  const stateFile = readFileSync(
+    join(stacks.stateDir, ".pulumi", "stacks", PROJECT, `${stack.name}.json`),
+    "utf8",
+  );
+  const configFile = readFileSync(join(programDir, `Pulumi.${stack.name}.yaml`), "utf8");
+  expectNoLeak([exported, stateFile, configFile, ...stacks.everything()], e2eSecrets());
+}, 300_000);
