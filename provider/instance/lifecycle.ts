@@ -47,13 +47,13 @@ function adoption(bag: { adoptInstanceId?: unknown } | undefined): { adoptInstan
 export interface Connection {
   client: WaapiClient;
   apiBaseUrl: string;
-  /** The account's POSTs, one at a time, with recovery of those whose answer was lost. */
+  /** The account's POSTs, with recovery of those whose answer was lost (see creation.ts). */
   creations: CreationLedger;
 }
 
 /**
  * The process's connections, one per account and API (and settings): every WaapiInstance a provider
- * process serves shares one client, so its POSTs are serialized, the account is listed once (see
+ * process serves shares one client, so the account is listed once before its first POST (see
  * creation.ts), and one pacer spaces all its requests and waits out a 429 for all of them. Keyed by a
  * hash, so the token is not kept a second time.
  */

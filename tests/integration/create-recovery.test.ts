@@ -115,9 +115,29 @@ it("a token that may not list keeps the clear error, saying why it could not fin
   expect(sandbox.requests().filter((request) => request.method === "POST")).toHaveLength(1); // no retry
 });
 
-it("POSTs of one process go one at a time, so an ambiguous one is told apart from its neighbours", async () => {
+it("POSTs of one process run concurrently: a slow one holds up none of the others", async () => {
+  const p = await provider();
+  await p.create({ name: "Existing" });
+  // The first POST to arrive waits 3 s before the server acts on it.
+  sandbox.injectFault({ kind: "delay-then-act", match: "POST /instances", delayMs: 3000 });
+  const instancesWhenFinished: number[] = [];
+  await Promise.all(
+    Array.from({ length: 4 }, (_, n) =>
+      p
+        .create({ ...support, name: `Line ${n}` })
+        .then(() => instancesWhenFinished.push(sandbox.instances().length)),
+    ),
+  );
+  // Three creates finished while the slow POST had not made its instance yet. (One POST at a
+  // time, the slow one, sent first, would have been made before any other.)
+  expect(instancesWhenFinished).toEqual([4, 4, 4, 5]);
+  expect(calls().filter((call) => call === "GET /instances")).toHaveLength(1);
+});
+
+it("concurrent creates with ambiguous POSTs among them: one instance each, no duplicate, no orphan", async () => {
   const p = await provider();
   sandbox.injectFault({ kind: "reset", match: "POST /instances", resetAfterActing: true, times: 3 });
+  sandbox.injectFault({ kind: "reset", match: "POST /instances", times: 2 }); // these made nothing
   const created = await Promise.all(
     Array.from({ length: 8 }, (_, n) => p.create({ ...support, name: `Line ${n}` })),
   );
@@ -130,4 +150,5 @@ it("POSTs of one process go one at a time, so an ambiguous one is told apart fro
       .map((instance) => instance.name)
       .sort(),
   ).toEqual(Array.from({ length: 8 }, (_, n) => `Line ${n}`));
+  expect(sandbox.pendingFaults()).toEqual([]);
 });
