@@ -599,9 +599,23 @@ describe("retries", () => {
     expect(delays).toEqual([5000]);
   });
 
-  it("gives up on 429 after limit + 1 attempts with WaapiRateLimitError", async () => {
+  it("waits out 429s with Retry-After beyond retry.limit: they do not use it up", async () => {
+    const server = await startServer(
+      ...Array.from({ length: 8 }, () =>
+        json(429, { message: "Too Many Attempts." }, { "retry-after": "1" }),
+      ),
+      json(503, { message: "Service Unavailable" }),
+      json(200, { instances: [INSTANCE], status: "success" }),
+    );
+    const { client, delays } = makeClient(server.baseUrl, { retry: { limit: 1 } });
+    await expect(client.getInstance(42)).resolves.toEqual(INSTANCE);
+    expect(server.seen).toHaveLength(10);
+    expect(delays.slice(0, 8)).toEqual(Array<number>(8).fill(1000));
+  });
+
+  it("gives up on 429s with Retry-After once their waits would pass retry.rateLimitWaitMs", async () => {
     const server = await startServer(json(429, { message: "Too Many Attempts." }, { "retry-after": "1" }));
-    const { client, delays } = makeClient(server.baseUrl);
+    const { client, delays } = makeClient(server.baseUrl, { retry: { rateLimitWaitMs: 4000 } });
     const error = await rejection(client.getInstance(42), WaapiRateLimitError);
     expect(server.seen).toHaveLength(5);
     expect(delays).toEqual([1000, 1000, 1000, 1000]);
@@ -613,6 +627,14 @@ describe("retries", () => {
     });
     expect(error.message).toContain("after 5 attempts");
     expect(error.message).toContain("Too Many Attempts.");
+  });
+
+  it("gives up on 429s without Retry-After after limit + 1 attempts", async () => {
+    const server = await startServer(json(429, { message: "Too Many Attempts." }));
+    const { client } = makeClient(server.baseUrl);
+    const error = await rejection(client.getInstance(42), WaapiRateLimitError);
+    expect(server.seen).toHaveLength(5);
+    expect(error.attempts).toBe(5);
   });
 
   it("succeeds on 503, 503, 200 after 3 attempts with exponential jittered delays", async () => {

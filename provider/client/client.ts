@@ -62,7 +62,7 @@ export interface WaapiClientOptions {
   baseUrl?: string;
   /** Per attempt, not for the whole call with its retries. Default 30 000. */
   timeoutMs?: number;
-  retry?: { limit?: number; baseDelayMs?: number; maxDelayMs?: number };
+  retry?: { limit?: number; baseDelayMs?: number; maxDelayMs?: number; rateLimitWaitMs?: number };
   userAgent?: string;
   /**
    * Shared by every client of a process that talks to one account: a 429 holds them all back, and
@@ -279,6 +279,8 @@ export class WaapiClient {
 
   /** The attempt loop: returns the first 2xx answer, or throws the error of the last failed attempt. */
   private async send(spec: RequestSpec): Promise<{ answer: Answer; attempts: number }> {
+    let retries = 0; // those that count against retry.limit
+    let rateLimitWaitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       await this.pacer.admit();
       const outcome = await this.attempt(spec);
@@ -289,7 +291,16 @@ export class WaapiClient {
         "answer" in outcome
           ? { kind: "status", statusCode: outcome.answer.statusCode, retryAfter: outcome.answer.retryAfter }
           : { kind: "network", code: outcome.code, timedOut: outcome.timedOut };
-      if (attempt > this.retry.limit || !isRetryable(spec.method, failure)) {
+      const delayMs = retryDelay(failure, attempt, this.retry, this.random);
+      // A 429 that says when to come back is waited out (within its own budget), not given up on.
+      const toldToWait =
+        failure.kind === "status" &&
+        failure.statusCode === 429 &&
+        parseRetryAfter(failure.retryAfter) !== undefined;
+      const budgetLeft = toldToWait
+        ? rateLimitWaitedMs + delayMs <= this.retry.rateLimitWaitMs
+        : retries < this.retry.limit;
+      if (!budgetLeft || !isRetryable(spec.method, failure)) {
         const outcomeUnknown = spec.method === "POST" && serverMayHaveActed(failure);
         throw "answer" in outcome
           ? this.statusError(spec, outcome.answer, attempt, outcomeUnknown)
@@ -304,7 +315,8 @@ export class WaapiClient {
               },
             );
       }
-      const delayMs = retryDelay(failure, attempt, this.retry, this.random);
+      if (toldToWait) rateLimitWaitedMs += delayMs;
+      else retries++;
       // The limit is the account's: every request of the process waits it out, not only this one.
       if (failure.kind === "status" && failure.statusCode === 429) this.pacer.pause(delayMs);
       this.notifyRetry({

@@ -75,7 +75,7 @@ describe("parseRetryAfter", () => {
 });
 
 describe("backoffDelay", () => {
-  const settings = { limit: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+  const settings = { limit: 4, baseDelayMs: 500, maxDelayMs: 30_000, rateLimitWaitMs: 600_000 };
 
   it("uses full jitter: between 0 and base * 2^(retry-1)", () => {
     expect(backoffDelay(1, settings, () => 0)).toBe(0);
@@ -102,7 +102,7 @@ describe("backoffDelay", () => {
 });
 
 describe("retryDelay", () => {
-  const settings = { limit: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+  const settings = { limit: 4, baseDelayMs: 500, maxDelayMs: 30_000, rateLimitWaitMs: 600_000 };
   const now = Date.UTC(2025, 0, 1);
 
   it("honours Retry-After instead of the backoff", () => {
@@ -125,12 +125,27 @@ describe("retryDelay", () => {
 
 describe("resolveRetrySettings", () => {
   it("defaults to 4 retries, 500 ms base, 30 s cap", () => {
-    expect(resolveRetrySettings(undefined)).toEqual({ limit: 4, baseDelayMs: 500, maxDelayMs: 30_000 });
-    expect(DEFAULT_RETRY_SETTINGS).toEqual({ limit: 4, baseDelayMs: 500, maxDelayMs: 30_000 });
+    expect(resolveRetrySettings(undefined)).toEqual({
+      limit: 4,
+      baseDelayMs: 500,
+      maxDelayMs: 30_000,
+      rateLimitWaitMs: 600_000,
+    });
+    expect(DEFAULT_RETRY_SETTINGS).toEqual({
+      limit: 4,
+      baseDelayMs: 500,
+      maxDelayMs: 30_000,
+      rateLimitWaitMs: 600_000,
+    });
   });
 
   it("takes partial overrides", () => {
-    expect(resolveRetrySettings({ limit: 0 })).toEqual({ limit: 0, baseDelayMs: 500, maxDelayMs: 30_000 });
+    expect(resolveRetrySettings({ limit: 0 })).toEqual({
+      limit: 0,
+      baseDelayMs: 500,
+      maxDelayMs: 30_000,
+      rateLimitWaitMs: 600_000,
+    });
   });
 
   it("rejects nonsense early", () => {

@@ -12,12 +12,19 @@ export interface RetrySettings {
   baseDelayMs: number;
   /** No wait is longer than this, whatever the backoff or `Retry-After` says. */
   maxDelayMs: number;
+  /**
+   * How long in all one request waits out 429s that said when to come back (`Retry-After`). Those
+   * waits do not use up `limit`: the server asked for a wait, not a give-up, and with many requests
+   * queued behind a steady limit a request may be turned away many times before its turn comes.
+   */
+  rateLimitWaitMs: number;
 }
 
 export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = {
   limit: 4,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
+  rateLimitWaitMs: 600_000,
 };
 
 /** Why an attempt failed, reduced to plain values (never got's error object, which holds the token). */
@@ -122,7 +129,7 @@ export function retryDelay(
 /** Checks and completes user-supplied retry options, so a typo fails at construction, not mid-deploy. */
 export function resolveRetrySettings(options: Partial<RetrySettings> | undefined): RetrySettings {
   const settings: RetrySettings = { ...DEFAULT_RETRY_SETTINGS };
-  for (const key of ["limit", "baseDelayMs", "maxDelayMs"] as const) {
+  for (const key of ["limit", "baseDelayMs", "maxDelayMs", "rateLimitWaitMs"] as const) {
     const value = options?.[key];
     if (value === undefined) continue;
     if (!Number.isSafeInteger(value) || value < 0) {
