@@ -2,7 +2,8 @@
  * The native plugin's generated SDKs (scripts/gen-sdk.sh, pkg/v3's codegen on provider/native/schema.json).
  * The Python SDK is committed (users install it from sdk/python), so it must be what the generator
  * writes from the committed schema; the Go SDK is generated here and compiled with a program on it.
- * Both build scripts/gen-sdk with Go once, then reuse it from the cache.
+ * `npm run docs` rewrites sdk/python with the schema (`npm run sdk` alone). Both tests build
+ * scripts/gen-sdk with Go once, then reuse it from the cache.
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -37,7 +38,7 @@ function tree(dir: string): Record<string, string> {
   );
 }
 
-it("sdk/python is what scripts/gen-sdk.sh writes from schema.json (run `npm run sdk` to update it)", async () => {
+it("sdk/python is what scripts/gen-sdk.sh writes from schema.json (run `npm run docs` to update it)", async () => {
   const out = scratchDir("python-sdk");
   await run(GEN_SDK, ["python", out]);
   const generated = tree(out);
