@@ -43,8 +43,8 @@ reliability: build ## the fault matrix and the paced 50-instance figure through 
 demo: build ## deploy the root Pulumi.yaml program against a local WAAPI sandbox
 	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" scripts/demo.sh
 
-sandbox: build ## run the WAAPI sandbox in the foreground on :8787, with the demo's data
-	WAAPI_SANDBOX_TOKEN="$${WAAPI_SANDBOX_TOKEN:-sandbox-demo-token}" node dist/sandbox/cli.js --port 8787 --data .sandbox/sandbox.json
+sandbox: build ## run the WAAPI sandbox in the foreground on :8787 (or $WAAPI_SANDBOX_PORT, as make demo), with the demo's data
+	WAAPI_SANDBOX_TOKEN="$${WAAPI_SANDBOX_TOKEN:-sandbox-demo-token}" node dist/sandbox/cli.js --port "$${WAAPI_SANDBOX_PORT:-8787}" --data .sandbox/sandbox.json
 
 clean: ## remove build output, local state and sandbox data (not the cached Pulumi CLI)
 	rm -rf dist .pulumi-state .sandbox coverage .bench-build
