@@ -6,7 +6,6 @@
  * The project lives outside the repository, with pulumi-waapi in its node_modules and the bin linked
  * into node_modules/.bin as npm links it; the tests run one after the other on the same account.
  */
-import { execFile } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -19,11 +18,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
+import type { Sandbox } from "../../sandbox";
 import { CLI_BIN } from "../support/cli";
 import { makeInstanceByHand } from "../support/dashboard";
-import { OfflineStacks } from "../support/pulumi";
+import { expectNoLeak } from "../support/leaks";
+import { OfflineStacks, e2eSecrets } from "../support/pulumi";
 import { readmeSectionCommands } from "../support/readme";
+import { startTestSandbox } from "../support/sandbox";
+import { runShell, type ShellRun } from "../support/shell";
 
 const REPO = process.cwd();
 const STACK = "prod";
@@ -33,12 +35,6 @@ let project: string;
 const stacks = new OfflineStacks(); // for its offline backend settings; the stack is made by the CLI
 /** Everything every command printed: the token must be in none of it. */
 const printed: string[] = [];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 function env(): Record<string, string | undefined> {
   return {
@@ -54,19 +50,11 @@ function env(): Record<string, string | undefined> {
   };
 }
 
-/** A shell command in the project, as a person or a CI job runs it; asynchronous, so the sandbox answers. */
-function sh(command: string, extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      "bash",
-      ["-e", "-o", "pipefail", "-c", command],
-      { cwd: project, env: { ...env(), ...extraEnv }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        printed.push(stdout, stderr);
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
+/** A shell command in the project, as a person or a CI job runs it; what it printed is kept. */
+async function sh(command: string, extraEnv: Record<string, string> = {}): Promise<ShellRun> {
+  const run = await runShell(command, { cwd: project, env: { ...env(), ...extraEnv } });
+  printed.push(run.stdout, run.stderr);
+  return run;
 }
 
 const writes = () =>
@@ -87,7 +75,7 @@ const driftAs = (format: "text" | "json" | "markdown") => {
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startTestSandbox();
   token = sandbox.createToken();
   project = mkdtempSync(join(tmpdir(), "waapi-gitops-"));
   const modules = join(project, "node_modules");
@@ -142,7 +130,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const text of printed) expect(text).not.toContain(token);
+  expectNoLeak([...printed, ...stacks.everything()], e2eSecrets());
   await stacks.removeAll();
   await sandbox.close();
   rmSync(project, { recursive: true, force: true });

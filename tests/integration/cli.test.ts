@@ -8,31 +8,18 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { discoverEnv, runCli, type CliResult } from "../support/cli";
 import { makeInstanceByHand } from "../support/dashboard";
+import { expectNoLeak } from "../support/leaks";
+import { issuedTokens, useSandbox } from "../support/sandbox";
 
-let sandbox: Sandbox;
-let token: string;
+const sandbox = useSandbox();
 const outputs: CliResult[] = [];
-const tokens: string[] = [];
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-  // Whatever the command printed, on success or failure, never holds a token it was given.
-  for (const { stdout, stderr } of outputs)
-    for (const used of tokens) expect(stdout + stderr).not.toContain(used);
-});
-beforeEach(() => {
-  sandbox.reset();
-  token = sandbox.createToken();
-  tokens.push(token);
-});
+// Whatever the command printed, on success or failure, never holds a token a test was given.
+afterAll(() => expectNoLeak(outputs, issuedTokens()));
 
-async function discover(args: string[], env = discoverEnv(sandbox, token)): Promise<CliResult> {
+async function discover(args: string[], env = discoverEnv(sandbox, sandbox.token)): Promise<CliResult> {
   const result = await runCli(["discover", ...args], { env });
   outputs.push(result);
   return result;
@@ -62,15 +49,15 @@ const tricky = `Bob's "VIP" line — Ünïcödé \\ */ \${x} 2`;
 
 it("writes a program that declares every instance with its live settings, sorted by id, names unique", async () => {
   const ids = [
-    await makeInstanceByHand(sandbox, token, {
+    await makeInstanceByHand(sandbox, sandbox.token, {
       name: "Support line",
       webhook: { url: "https://hooks.example.com/a", events: ["ready", "message"] },
     }),
-    await makeInstanceByHand(sandbox, token, {
+    await makeInstanceByHand(sandbox, sandbox.token, {
       name: "Support line",
       webhook: { url: null, events: ["call"] },
     }),
-    await makeInstanceByHand(sandbox, token, { name: tricky }),
+    await makeInstanceByHand(sandbox, sandbox.token, { name: tricky }),
   ];
 
   sandbox.clearRequests();
@@ -107,7 +94,10 @@ it("writes a program that declares every instance with its live settings, sorted
 });
 
 it("--format json lists the instances as data; --out writes the file", async () => {
-  const id = await makeInstanceByHand(sandbox, token, { name: "Sales", webhook: { url: null, events: [] } });
+  const id = await makeInstanceByHand(sandbox, sandbox.token, {
+    name: "Sales",
+    webhook: { url: null, events: [] },
+  });
   const dir = mkdtempSync(join(tmpdir(), "waapi-discover-"));
   try {
     const { code, stdout, stderr } = await discover([
@@ -147,7 +137,6 @@ it("an empty account gets a program with no resources, and a note", async () => 
 
 it("a token without the read permission gets the permission error, and exit code 1", async () => {
   const createOnly = sandbox.createToken(["create"]);
-  tokens.push(createOnly);
   const { code, stdout, stderr } = await discover([], discoverEnv(sandbox, createOnly));
   expect(code).toBe(1);
   expect(stdout).toBe("");
@@ -162,8 +151,8 @@ it("without a token it says which variable to set", async () => {
 });
 
 it("--format import writes Pulumi's bulk-import file for the native plugin's type", async () => {
-  const first = await makeInstanceByHand(sandbox, token, { name: "Support line" });
-  const second = await makeInstanceByHand(sandbox, token, { name: "Support line" });
+  const first = await makeInstanceByHand(sandbox, sandbox.token, { name: "Support line" });
+  const second = await makeInstanceByHand(sandbox, sandbox.token, { name: "Support line" });
   const { code, stdout } = await discover(["--format", "import"]);
   expect(code).toBe(0);
   expect(JSON.parse(stdout)).toEqual({
@@ -182,7 +171,9 @@ it("drift without a pulumi CLI on PATH says so, with exit code 1", async () => {
 });
 
 it("refuses a token on the command line without printing it, and shows the usage", async () => {
-  const result = await runCli(["discover", `--token=${token}`], { env: discoverEnv(sandbox, token) });
+  const result = await runCli(["discover", `--token=${sandbox.token}`], {
+    env: discoverEnv(sandbox, sandbox.token),
+  });
   outputs.push(result);
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("never from the command line");
