@@ -20,6 +20,14 @@ declare global {
 /** `require` as Node (not jest) does it, from the repository root: the dynamic-provider host's view. */
 export const requireFromRoot = globalThis.requireFromNode;
 
+/**
+ * Node's own `Error` (jest gives tests another realm's): the one the built package and @pulumi/pulumi
+ * see, whose `stackTraceLimit` and `prepareStackTrace` apply to their stack traces.
+ */
+export const NodeError = (requireFromRoot("node:vm") as typeof import("node:vm")).runInThisContext(
+  "Error",
+) as ErrorConstructor;
+
 /** The compiled package, loaded by Node itself (jest's module registry cannot load ESM-only got). */
 export function loadBuiltPackage(): typeof Package {
   if (!existsSync(join(process.cwd(), "dist", "provider", "dynamic", "lifecycle.js"))) {
