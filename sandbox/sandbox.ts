@@ -51,6 +51,8 @@ export interface Sandbox {
   deleteInstanceOutOfBand(id: number): void;
   requests(): SandboxRequest[];
   clearRequests(): void;
+  /** TCP connections accepted since start: a client that keeps connections alive opens few. */
+  connectionsAccepted(): number;
   injectFault(fault: SandboxFault): void;
   clearFaults(): void;
   /** The faults not yet used up, with `times` set to the uses left. */
@@ -107,6 +109,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     { logger: options.logger ?? false },
   );
   await app.listen({ host: options.host ?? "127.0.0.1", port });
+  let connectionsAccepted = 0;
+  app.server.on("connection", () => {
+    connectionsAccepted += 1;
+  });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("WAAPI sandbox: not listening on TCP");
   const url = `http://${urlHost(address)}:${address.port}`;
@@ -123,6 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     deleteInstanceOutOfBand: (id) => store.deleteInstance(id, { shrinkLimit: false }),
     requests: () => log.all(),
     clearRequests: () => log.clear(),
+    connectionsAccepted: () => connectionsAccepted,
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     pendingFaults: () => faults.pending(),

@@ -105,6 +105,9 @@ class SandboxHandle implements TestSandbox {
   clearRequests(): void {
     this.sandbox.clearRequests();
   }
+  connectionsAccepted(): number {
+    return this.sandbox.connectionsAccepted();
+  }
   injectFault(...args: Parameters<Sandbox["injectFault"]>): void {
     this.sandbox.injectFault(...args);
   }
