@@ -5,7 +5,7 @@ module.exports = {
   // Rebuilds a dist/ that no longer matches the sources (scripts/build-digest.cjs).
   globalSetup: "<rootDir>/tests/support/global-setup.cjs",
   testEnvironment: "<rootDir>/tests/support/node-environment.cjs",
-  roots: ["<rootDir>/provider", "<rootDir>/sandbox", "<rootDir>/cli", "<rootDir>/tests"],
+  roots: ["<rootDir>/provider", "<rootDir>/sandbox", "<rootDir>/cli", "<rootDir>/tests", "<rootDir>/bench"],
   testMatch: ["**/*.test.ts"],
   extensionsToTreatAsEsm: [".ts"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },

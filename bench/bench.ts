@@ -16,7 +16,7 @@
  * per figure, whose median is reported; default 3), BENCH_CHECKPOINT_REPEATS (default BENCH_REPEATS),
  * BENCH_RENDER (a run's .json: write the page again from it, measuring nothing), BENCH_CPU_PROF (a
  * folder: every Node.js process the CLI starts writes a .cpuprofile there), BENCH_OUTPUT (default
- * docs/benchmarks.md).
+ * docs/benchmarks.md), BENCH_NOTE (a sentence for the page on why this run differs from the default).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -24,7 +24,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startSandbox, type Sandbox } from "../sandbox";
 import { FLOOR_PARALLELISM, Floor, type FloorOperation } from "./floor";
-import { renderReport, type Measurement, type RunReport, type SizeReport } from "./report";
+import { renderReport, type LoadSummary, type Measurement, type RunReport, type SizeReport } from "./report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PROGRAM_DIR = path.join(ROOT, "bench", "program");
@@ -59,26 +59,54 @@ export const WAAPI_REQUESTS_PER_RUN: Record<Operation, Partial<Record<string, nu
 
 interface CliResult {
   ms: number;
+  /**
+   * CPU time (user + system) of the CLI and every process it started and reaped: the engine, the
+   * language host, the program and the dynamic-provider host. Unlike wall-clock time it hardly moves
+   * with the machine's load, so it shows where a wall-clock difference between the stacks comes from.
+   */
+  cpuMs: number;
   output: string;
 }
+
+/** Bash's `times` builtin, second line: the user and system time of the shell's reaped children. */
+export function parseChildTimes(times: string): number {
+  const line = times.trim().split("\n")[1] ?? "";
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (parts.length !== 2) throw new Error(`unexpected output of bash's times: ${JSON.stringify(times)}`);
+  return ((parts[0] ?? 0) + (parts[1] ?? 0)) * 1000;
+}
+
+// Runs pulumi under bash, whose `times` reports the CPU of the whole process tree once it exits; it
+// writes to fd 3 so that it does not mix with the CLI's output.
+const TIMED = '"$0" "$@"; status=$?; times >&3; exit $status';
 
 function runPulumi(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn("pulumi", [...args, "--non-interactive"], {
+    const child = spawn("bash", ["-c", TIMED, "pulumi", ...args, "--non-interactive"], {
       cwd: PROGRAM_DIR,
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
     });
     const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const times: Buffer[] = [];
+    const [, stdout, stderr, timesOut] = child.stdio;
+    stdout?.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stderr?.on("data", (chunk: Buffer) => chunks.push(chunk));
+    timesOut?.on("data", (chunk: Buffer) => times.push(chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = performance.now() - started;
       const output = Buffer.concat(chunks).toString("utf8");
-      if (code === 0) resolve({ ms, output });
-      else reject(new Error(`pulumi ${args.join(" ")} exited ${String(code)}:\n${output.slice(-4000)}`));
+      if (code !== 0) {
+        reject(new Error(`pulumi ${args.join(" ")} exited ${String(code)}:\n${output.slice(-4000)}`));
+        return;
+      }
+      try {
+        resolve({ ms, cpuMs: parseChildTimes(Buffer.concat(times).toString("utf8")), output });
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   });
 }
@@ -150,8 +178,8 @@ class BenchStack {
     await set("waapi:apiToken", this.token, true);
   }
 
-  /** Runs one operation and returns its wall-clock time, checking the requests it made. */
-  async run(operation: Operation): Promise<number> {
+  /** Runs one operation and returns its wall-clock and CPU time, checking the requests it made. */
+  async run(operation: Operation): Promise<{ ms: number; cpuMs: number }> {
     const env = this.env(operation);
     const stack = ["--stack", this.name, "--parallel", String(PARALLEL)];
     if (operation === "update") {
@@ -165,13 +193,13 @@ class BenchStack {
       update: ["up", "--yes", "--skip-preview", ...stack],
       destroy: ["destroy", "--yes", "--skip-preview", ...stack],
     };
-    const { ms } = await runPulumi(args[operation], env);
+    const { ms, cpuMs } = await runPulumi(args[operation], env);
     if (this.kind === "waapi") {
       assertRequests(`waapi ${operation} (N=${this.count})`, this.sandbox, operation, this.count, true);
     } else {
       assertRequests(`no-op ${operation} (N=${this.count})`, this.sandbox, operation, 0, false);
     }
-    return ms;
+    return { ms, cpuMs };
   }
 
   /** Bytes of the stack's checkpoint file in the file backend. */
@@ -222,7 +250,46 @@ export function assertRequests(
   }
 }
 
-function median(values: number[]): number {
+/**
+ * The 1-minute load average, sampled every few seconds while the bench runs: the machine may be
+ * shared, and the report shows how busy it was beside each size's figures.
+ */
+class LoadSampler {
+  private readonly samples: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 5000) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** How many samples so far: a mark to summarize from. */
+  get mark(): number {
+    return this.samples.length;
+  }
+
+  summary(from = 0): LoadSummary {
+    this.sample();
+    const taken = this.samples.slice(from);
+    return {
+      min: Math.min(...taken),
+      median: median(taken),
+      max: Math.max(...taken),
+      samples: taken.length,
+    };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private sample(): void {
+    this.samples.push(os.loadavg()[0] ?? 0);
+  }
+}
+
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
@@ -241,7 +308,9 @@ async function measureSize(
   extraEnv: NodeJS.ProcessEnv,
   floor: Floor | undefined,
   repeats: number,
+  load: LoadSampler,
 ): Promise<SizeReport> {
+  const mark = load.mark;
   const rounds: SizeReport[] = [];
   for (let round = 0; round < repeats; round++) {
     rounds.push(await measureRound(count, round, sandbox, token, extraEnv, floor));
@@ -256,10 +325,14 @@ async function measureSize(
         ...row,
         noopMs: median(same.map((r) => r.noopMs)),
         waapiMs: median(same.map((r) => r.waapiMs)),
+        noopCpuMs: median(same.map((r) => r.noopCpuMs ?? 0)),
+        waapiCpuMs: median(same.map((r) => r.waapiCpuMs ?? 0)),
         floorMs: median(same.map((r) => r.floorMs)),
       };
     }),
     stateBytesPerInstance: first.stateBytesPerInstance,
+    runs: rounds.map((r) => r.rows),
+    load: load.summary(mark),
   };
 }
 
@@ -282,11 +355,15 @@ async function measureRound(
     await stacks.noop.init();
     await stacks.waapi.init();
     for (const operation of OPERATIONS) {
-      const times = { noop: 0, waapi: 0 };
+      const times = { noop: { ms: 0, cpuMs: 0 }, waapi: { ms: 0, cpuMs: 0 } };
       for (const kind of ["noop", "waapi"] as const) {
         times[kind] = await stacks[kind].run(operation);
         if (operation === "create") stateBytes[kind] = stacks[kind].stateBytes();
-        log(`N=${count} #${round + 1} ${operation} ${kind}: ${(times[kind] / 1000).toFixed(2)} s`);
+        const { ms, cpuMs } = times[kind];
+        log(
+          `N=${count} #${round + 1} ${operation} ${kind}: ${(ms / 1000).toFixed(2)} s ` +
+            `(CPU ${(cpuMs / 1000).toFixed(2)} s, load ${os.loadavg()[0]?.toFixed(2) ?? "?"})`,
+        );
       }
       let floorMs = 0;
       if (floor && operation !== "preview") {
@@ -297,8 +374,10 @@ async function measureRound(
       }
       rows.push({
         operation,
-        noopMs: times.noop,
-        waapiMs: times.waapi,
+        noopMs: times.noop.ms,
+        waapiMs: times.waapi.ms,
+        noopCpuMs: times.noop.cpuMs,
+        waapiCpuMs: times.waapi.cpuMs,
         floorMs,
         requests: requestsLabel(operation, count),
       });
@@ -353,6 +432,7 @@ async function main(): Promise<void> {
   const output = path.resolve(ROOT, process.env["BENCH_OUTPUT"] ?? "docs/benchmarks.md");
   const started = new Date();
   const loadBefore = os.loadavg();
+  const load = new LoadSampler();
   // Deletes lower an account's limit for good (as on waapi.app): room for every instance the run makes.
   const sandbox = await startSandbox({ latencyMs: LATENCY_MS, instanceLimit: 1_000_000 });
   const token = sandbox.createToken();
@@ -373,10 +453,12 @@ async function main(): Promise<void> {
       commit: commandOutput("git", ["rev-parse", "--short", "HEAD"]),
       loadBefore,
       loadAfter: loadBefore,
+      loadDuring: undefined,
     },
     latencyMs: LATENCY_MS,
     parallel: PARALLEL,
     repeats,
+    ...(process.env["BENCH_NOTE"] ? { note: process.env["BENCH_NOTE"] } : {}),
     sizes: [],
     checkpoints: undefined,
     durationS: 0,
@@ -384,17 +466,27 @@ async function main(): Promise<void> {
   try {
     const floor = new Floor(sandbox.baseUrl, token);
     for (const count of sizes)
-      report.sizes.push(await measureSize(count, sandbox, token, {}, floor, repeats));
+      report.sizes.push(await measureSize(count, sandbox, token, {}, floor, repeats, load));
     if (checkpointSize > 0) {
       const env = { PULUMI_SKIP_CHECKPOINTS: "true" };
       const checkpointRepeats = Number(process.env["BENCH_CHECKPOINT_REPEATS"] ?? repeats);
-      const skipped = await measureSize(checkpointSize, sandbox, token, env, undefined, checkpointRepeats);
+      const skipped = await measureSize(
+        checkpointSize,
+        sandbox,
+        token,
+        env,
+        undefined,
+        checkpointRepeats,
+        load,
+      );
       report.checkpoints = { count: checkpointSize, rows: skipped.rows };
     }
   } finally {
+    load.stop();
     await sandbox.close();
   }
   report.machine.loadAfter = os.loadavg();
+  report.machine.loadDuring = load.summary();
   report.durationS = (Date.now() - started.getTime()) / 1000;
   // The raw figures, so that the page can be rendered again (BENCH_RENDER) without measuring again.
   mkdirSync(path.dirname(output), { recursive: true });

@@ -4,15 +4,33 @@ export interface Measurement {
   operation: "create" | "preview" | "refresh" | "update" | "destroy";
   noopMs: number;
   waapiMs: number;
+  /**
+   * CPU time (user + system) of the CLI and the processes it started; absent in runs made before
+   * the bench measured it.
+   */
+  noopCpuMs?: number;
+  waapiCpuMs?: number;
   /** 0 where no request is needed (preview) or the floor was not measured. */
   floorMs: number;
   requests: string;
 }
 
+/** The 1-minute load average sampled during a stretch of the run. */
+export interface LoadSummary {
+  min: number;
+  median: number;
+  max: number;
+  samples: number;
+}
+
 export interface SizeReport {
   count: number;
+  /** Each figure is the median of the runs. */
   rows: Measurement[];
   stateBytesPerInstance: { noop: number; waapi: number };
+  /** Every run's rows, for the spread (absent in older reports). */
+  runs?: Measurement[][];
+  load?: LoadSummary;
 }
 
 export interface RunReport {
@@ -27,11 +45,14 @@ export interface RunReport {
     commit: string;
     loadBefore: number[];
     loadAfter: number[];
+    loadDuring: LoadSummary | undefined;
   };
   latencyMs: number;
   parallel: number;
   /** Runs per figure; the median is shown. */
   repeats: number;
+  /** Why this run differs from the default one (BENCH_NOTE), if it does. */
+  note?: string;
   sizes: SizeReport[];
   /** The same operations with PULUMI_SKIP_CHECKPOINTS=true (no floor). */
   checkpoints: { count: number; rows: Measurement[] } | undefined;
@@ -57,60 +78,162 @@ function table(header: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+const cpu = (ms: number | undefined): string => (ms === undefined ? "–" : seconds(ms));
+const loadLine = (summary: LoadSummary): string =>
+  `${summary.min.toFixed(1)} / ${summary.median.toFixed(1)} / ${summary.max.toFixed(1)} ` +
+  `(min / median / max of ${summary.samples} samples)`;
+
+/** The lowest and highest of a figure over the runs, when there was more than one. */
+function spread(size: SizeReport, index: number, figure: (row: Measurement) => number): string {
+  const values = (size.runs ?? []).map((rows) => rows[index]).flatMap((row) => (row ? [figure(row)] : []));
+  if (values.length < 2) return "–";
+  return `${Math.min(...values).toFixed(2)} … ${Math.max(...values).toFixed(2)}`;
+}
+
+/** (WaapiInstance − no-op) ÷ floor, or the extra seconds where there is no floor. */
+function overheadValue(row: Measurement): number {
+  const extra = row.waapiMs - row.noopMs;
+  return row.floorMs === 0 ? extra / 1000 : extra / row.floorMs;
+}
+
 function sizeSection(size: SizeReport): string {
-  const rows = size.rows.map((row) => [
+  const rows = size.rows.map((row, index) => [
     `\`${row.operation}\``,
     seconds(row.noopMs),
     seconds(row.waapiMs),
     row.requests,
     row.floorMs === 0 ? "0" : seconds(row.floorMs),
     overhead(row),
+    spread(size, index, overheadValue),
+    cpu(row.noopCpuMs),
+    cpu(row.waapiCpuMs),
   ]);
   const { noop, waapi } = size.stateBytesPerInstance;
+  const preview = size.rows.find((row) => row.operation === "preview");
   return [
     `### N = ${size.count}`,
     "",
+    ...(size.load ? [`Load average (1 min) while this size ran: ${loadLine(size.load)}.`, ""] : []),
     table(
-      ["operation", "no-op stack", "WaapiInstance", "requests", "floor", "(WaapiInstance − no-op) ÷ floor"],
+      [
+        "operation",
+        "no-op stack",
+        "WaapiInstance",
+        "requests",
+        "floor",
+        "(WaapiInstance − no-op) ÷ floor",
+        "same, lowest … highest run",
+        "CPU, no-op",
+        "CPU, WaapiInstance",
+      ],
       rows,
     ),
     "",
+    ...(preview
+      ? [
+          `Preview of the unchanged stack: WaapiInstance ${seconds(preview.waapiMs)} − no-op ${seconds(preview.noopMs)} = ` +
+            `${signedSeconds(preview.waapiMs - preview.noopMs)} (target ≤ 0.5 s).`,
+          "",
+        ]
+      : []),
     `State after create: ${kb(waapi)} per WaapiInstance, ${kb(noop)} per no-op resource ` +
       `(${(waapi / noop).toFixed(2)} ×).`,
   ].join("\n");
 }
 
-/** Per-instance cost of WaapiInstance over the no-op stack, at each size: linear growth keeps it flat. */
+const signedSeconds = (ms: number): string => `${ms >= 0 ? "+" : "−"}${(Math.abs(ms) / 1000).toFixed(2)} s`;
+
+/** A figure of one operation at every size. */
+function perSize(sizes: SizeReport[], operation: string, figure: (row: Measurement, n: number) => number) {
+  return sizes.map((size) => {
+    const row = size.rows.find((r) => r.operation === operation);
+    return row ? figure(row, size.count) : Number.NaN;
+  });
+}
+
+/** Largest ÷ smallest: 1 for a cost that does not change with N. */
+const maxOverMin = (values: number[]): number => Math.max(...values) / Math.min(...values);
+
+/**
+ * Per-instance cost at each size, for WaapiInstance and the no-op stack alike: time ÷ N keeps the
+ * run's fixed start-up (the CLI, the language host, loading @pulumi/pulumi), which weighs most at small
+ * N; the slope between sizes (time per added instance) does not.
+ */
 function linearitySection(sizes: SizeReport[]): string {
   const operations = sizes[0]?.rows.map((row) => row.operation) ?? [];
-  const rows = operations.map((operation) => {
-    const perInstance = sizes.map((size) => {
-      const row = size.rows.find((r) => r.operation === operation);
-      return row ? row.waapiMs / size.count : Number.NaN;
-    });
-    const spread = Math.max(...perInstance) / Math.min(...perInstance);
-    return [`\`${operation}\``, ...perInstance.map((ms) => `${ms.toFixed(0)} ms`), `${spread.toFixed(2)} ×`];
+  const perInstanceRows = operations.map((operation) => {
+    const waapi = perSize(sizes, operation, (row, n) => row.waapiMs / n);
+    const noop = perSize(sizes, operation, (row, n) => row.noopMs / n);
+    return [
+      `\`${operation}\``,
+      ...waapi.map((ms) => `${ms.toFixed(0)} ms`),
+      `${maxOverMin(waapi).toFixed(2)} ×`,
+      ...noop.map((ms) => `${ms.toFixed(0)} ms`),
+      `${maxOverMin(noop).toFixed(2)} ×`,
+    ];
   });
-  const slopes = operations.map((operation) => {
-    const increments = sizes.slice(1).map((size, i) => {
+  const slopes = (figure: (row: Measurement) => number, operation: string): number[] =>
+    sizes.slice(1).map((size, i) => {
       const previous = sizes[i];
       const now = size.rows.find((r) => r.operation === operation);
       const before = previous?.rows.find((r) => r.operation === operation);
       if (!previous || !now || !before) return Number.NaN;
-      return (now.waapiMs - before.waapiMs) / (size.count - previous.count);
+      return (figure(now) - figure(before)) / (size.count - previous.count);
     });
-    return [`\`${operation}\``, ...increments.map((ms) => `${ms.toFixed(0)} ms`)];
+  const slopeRows = operations.map((operation) => {
+    const waapi = slopes((row) => row.waapiMs, operation);
+    const noop = slopes((row) => row.noopMs, operation);
+    return [
+      `\`${operation}\``,
+      ...waapi.map((ms) => `${ms.toFixed(0)} ms`),
+      ...(waapi.length > 1 ? [`${maxOverMin(waapi).toFixed(2)} ×`] : []),
+      ...noop.map((ms) => `${ms.toFixed(0)} ms`),
+    ];
   });
-  const pairs = sizes.slice(1).map((size, i) => `N ${sizes[i]?.count ?? "?"} → ${size.count}`);
+  const header = sizes.map((s) => `N = ${s.count}`);
+  const pairs = sizes.slice(1).map((size, i) => `${sizes[i]?.count ?? "?"} → ${size.count}`);
+  const verdicts = operations.map((operation) => {
+    const waapi = maxOverMin(perSize(sizes, operation, (row, n) => row.waapiMs / n));
+    const noop = maxOverMin(perSize(sizes, operation, (row, n) => row.noopMs / n));
+    return (
+      `- \`${operation}\`: WaapiInstance time ÷ N varies ${waapi.toFixed(2)} × across the sizes ` +
+      `(target ≤ 1.5): ${waapi <= 1.5 ? "met" : "NOT met"}; the no-op stack's, ${noop.toFixed(2)} ×.`
+    );
+  });
   return [
-    "WaapiInstance time ÷ N (includes each run's fixed start-up, which dominates at small N):",
+    "Time ÷ N, WaapiInstance and no-op stack (includes each run's fixed start-up, the same for both):",
     "",
-    table(["operation", ...sizes.map((s) => `N = ${s.count}`), "max ÷ min"], rows),
+    table(
+      [
+        "operation",
+        ...header.map((h) => `WaapiInstance, ${h}`),
+        "max ÷ min",
+        ...header.map((h) => `no-op, ${h}`),
+        "max ÷ min",
+      ],
+      perInstanceRows,
+    ),
     "",
-    "Time per added instance (the slope between sizes; equal slopes mean linear growth):",
+    "Time per added instance (the slope between sizes: equal slopes mean linear growth):",
     "",
-    table(["operation", ...pairs], slopes),
+    table(
+      [
+        "operation",
+        ...pairs.map((p) => `WaapiInstance, N ${p}`),
+        ...(pairs.length > 1 ? ["max ÷ min"] : []),
+        ...pairs.map((p) => `no-op, N ${p}`),
+      ],
+      slopeRows,
+    ),
+    "",
+    ...verdicts,
   ].join("\n");
+}
+
+/** The CPU WaapiInstance used beyond the no-op stack, where both were measured. */
+function cpuExtra(row: Measurement): string {
+  if (row.waapiCpuMs === undefined || row.noopCpuMs === undefined) return "";
+  return `; CPU, WaapiInstance − no-op: ${signedSeconds(row.waapiCpuMs - row.noopCpuMs)}`;
 }
 
 function targetsSection(size: SizeReport): string {
@@ -119,12 +242,14 @@ function targetsSection(size: SizeReport): string {
     if (row.operation === "preview") {
       const extra = (row.waapiMs - row.noopMs) / 1000;
       lines.push(
-        `- preview unchanged: ${extra.toFixed(2)} s over the no-op stack (target ≤ 0.5 s): ${extra <= 0.5 ? "met" : "NOT met"}`,
+        `- preview unchanged: ${extra.toFixed(2)} s over the no-op stack (target ≤ 0.5 s): ` +
+          `${extra <= 0.5 ? "met" : "NOT met"}${cpuExtra(row)}`,
       );
     } else if (row.floorMs > 0) {
       const ratio = (row.waapiMs - row.noopMs) / row.floorMs;
       lines.push(
-        `- ${row.operation}: (WaapiInstance − no-op) ÷ floor = ${ratio.toFixed(2)} (target ≤ 1.25): ${ratio <= 1.25 ? "met" : "NOT met"}`,
+        `- ${row.operation}: (WaapiInstance − no-op) ÷ floor = ${ratio.toFixed(2)} (target ≤ 1.25): ` +
+          `${ratio <= 1.25 ? "met" : "NOT met"}${cpuExtra(row)}`,
       );
     }
   }
@@ -183,15 +308,20 @@ export function renderReport(report: RunReport): string {
     "operation were counted in the sandbox's log and are exact (2 / 0 / 1 / 1 / 1 per instance, plus the",
     "one list of the account a WaapiInstance create run makes before its first POST), or the",
     `bench would have failed. Times are wall-clock, the median of ${report.repeats} run${report.repeats === 1 ? "" : "s"} each (fresh stacks every run).`,
+    "CPU is the user + system time of the CLI and every process it started (the engine, the language",
+    "host, the program, the dynamic-provider host), from bash's `times`: it moves far less with the",
+    "machine's load than wall-clock time, and shows where a difference between the stacks comes from.",
     "",
     `Reproduce: \`${report.command}\` (BENCH_SIZES, BENCH_REPEATS, BENCH_CHECKPOINT_SIZE, BENCH_CPU_PROF: see bench/bench.ts).`,
+    ...(report.note ? ["", report.note] : []),
     "",
     "## Machine",
     "",
     `- ${machine.cpu}, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}`,
     `- Node.js ${machine.node}; Pulumi CLI ${machine.pulumi}; commit ${machine.commit}`,
     `- run started ${report.startedAt}, took ${(report.durationS / 60).toFixed(1)} min`,
-    `- load average (1 / 5 / 15 min) before: ${load(machine.loadBefore)}, after: ${load(machine.loadAfter)}.`,
+    `- load average (1 / 5 / 15 min) before: ${load(machine.loadBefore)}, after: ${load(machine.loadAfter)}` +
+      (machine.loadDuring ? `; 1-minute load during the run: ${loadLine(machine.loadDuring)}.` : "."),
     "  The machine is shared: other people's test runs compete for its cores, so absolute times vary",
     "  from run to run; the ratios within one run are what count.",
     "",
