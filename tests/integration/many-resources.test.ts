@@ -72,18 +72,25 @@ it(`${COUNT} WaapiInstances serialize nothing and share one small shim`, async (
   expect(Buffer.byteLength(String([...shims][0]))).toBeLessThan(256);
 });
 
-it("the probe sees serializations: a plain dynamic resource's provider is serialized once per object", async () => {
-  const shared: pulumi.dynamic.ResourceProvider = {
+/** A plain `pulumi.dynamic.Resource`, as a program would write one: what the probes compare with. */
+class PlainResource extends pulumiSdk.dynamic.Resource {
+  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs = {}) {
+    super(provider, name, props, {}, "probe");
+  }
+}
+
+/** A new provider object that does nothing (Pulumi serializes each provider object once). */
+function noopProvider(): pulumi.dynamic.ResourceProvider {
+  return {
     async create(inputs: Record<string, unknown>) {
       return { id: "x", outs: inputs };
     },
   };
-  class Plain extends pulumiSdk.dynamic.Resource {
-    constructor(name: string) {
-      super(shared, name, {}, {}, "probe");
-    }
-  }
-  const resources = Array.from({ length: 3 }, (_, i) => new Plain(`plain-${i}`));
+}
+
+it("the probe sees serializations: a plain dynamic resource's provider is serialized once per object", async () => {
+  const shared = noopProvider();
+  const resources = Array.from({ length: 3 }, (_, i) => new PlainResource(shared, `plain-${i}`));
   await registeredAll(resources);
   expect(serializations).toBe(1);
 });
@@ -129,18 +136,10 @@ it(`${COUNT} WaapiInstances capture one stack trace each (their source position)
 });
 
 it("the probe sees Pulumi's stack trace per promise: a plain dynamic resource of 4 properties makes 17 or more", async () => {
-  const shared: pulumi.dynamic.ResourceProvider = {
-    async create(inputs: Record<string, unknown>) {
-      return { id: "x", outs: inputs };
-    },
-  };
-  class Plain extends pulumiSdk.dynamic.Resource {
-    constructor(name: string) {
-      super(shared, name, { a: 1, b: 2, c: 3 }, {}, "probe");
-    }
-  }
   const resources: pulumi.CustomResource[] = [];
-  const seen = stackTracesDuring(() => resources.push(new Plain("plain-traced")));
+  const seen = stackTracesDuring(() =>
+    resources.push(new PlainResource(noopProvider(), "plain-traced", { a: 1, b: 2, c: 3 })),
+  );
   await registeredAll(resources);
   // 4 promises for each of a, b, c and __provider, plus the source position.
   expect(seen.traces).toBeGreaterThanOrEqual(17);
