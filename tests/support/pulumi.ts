@@ -84,9 +84,10 @@ export class OfflineStacks {
     };
   }
 
-  async create(workDir: string, settings: StackSettings): Promise<Stack> {
+  /** A new stack of the program in `workDir`; `stackName` for one whose state will be imported from elsewhere. */
+  async create(workDir: string, settings: StackSettings, stackName?: string): Promise<Stack> {
     const stack = await LocalWorkspace.createStack(
-      { stackName: `e2e-${this.stacks.length}-${Date.now()}`, workDir },
+      { stackName: stackName ?? `e2e-${this.stacks.length}-${Date.now()}`, workDir },
       { envVars: { ...this.env(), ...settings.env } },
     );
     this.stacks.push(stack);

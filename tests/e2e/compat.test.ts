@@ -1,0 +1,168 @@
+/**
+ * Stacks written by the release before this one keep working. Every WaapiInstance in a user's state
+ * holds the provider text its release stored, and the engine runs that text — not the current one —
+ * to read and delete the instance: it calls the versioned exports of provider/dynamic/lifecycle.ts
+ * by name. The fixture (tests/e2e/fixtures/state-<version>/, made by
+ * `scripts/make-compat-fixture.sh <git-ref>` with the release's packed package, see its README) is
+ * imported into a fresh stack of its own program, which finds the current package, and then goes
+ * through a user's next steps: refresh, an update, destroy.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SandboxRequest } from "../../sandbox";
+import { STATE_VERSION, type PersistedState } from "../../sandbox/persistence";
+import { requireFromRoot } from "../support/provider";
+import { useOfflineStacks } from "../support/pulumi";
+import { withSandbox } from "../support/sandbox";
+
+const FIXTURES = "tests/e2e/fixtures";
+
+/** The one fixture kept: the release before this one's (the script replaces it at each release). */
+function fixtureDir(): string {
+  const found = readdirSync(FIXTURES).filter((name) => name.startsWith("state-"));
+  if (found.length !== 1)
+    throw new Error(`expected one ${FIXTURES}/state-* folder, found: ${found.join(", ")}`);
+  return join(FIXTURES, String(found[0]));
+}
+
+interface Release {
+  version: string;
+  commit: string;
+  /** Where the release's sandbox listened: the state's provider config and outputs name it. */
+  sandboxBaseUrl: string;
+  /** The token the release's stack config held (encrypted in the state). */
+  sandboxToken: string;
+}
+
+const FIXTURE = fixtureDir();
+const PROGRAM_DIR = join(FIXTURE, "program");
+const release = JSON.parse(readFileSync(join(FIXTURE, "release.json"), "utf8")) as Release;
+const served = JSON.parse(readFileSync(join(FIXTURE, "sandbox.json"), "utf8")) as Pick<
+  PersistedState,
+  "accounts" | "instances" | "nextInstanceId"
+>;
+
+const stacks = useOfflineStacks();
+let work: string;
+beforeAll(() => void (work = mkdtempSync(join(tmpdir(), "waapi-compat-"))));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** What changed the sandbox: every request but reads. */
+function writes(requests: SandboxRequest[]): string[] {
+  return requests.filter((request) => request.method !== "GET").map((r) => `${r.method} ${r.path}`);
+}
+
+it(`a stack deployed by pulumi-waapi ${release.version} is refreshed, updated and destroyed by this version`, async () => {
+  // The instances the state refers to, with their ids, owner and settings, served again.
+  const dataFile = join(work, "sandbox-state.json");
+  const seed: PersistedState = { version: STATE_VERSION, nextTokenId: 1, tokens: [], ...served };
+  writeFileSync(dataFile, JSON.stringify(seed));
+
+  await withSandbox({ dataFile, token: release.sandboxToken }, async (sandbox) => {
+    const idOf = (name: string): number => {
+      const found = served.instances.find((record) => record.instance.name === name);
+      if (!found) throw new Error(`the fixture serves no instance named ${name}`);
+      return found.instance.id;
+    };
+    const [supportId, salesId] = [idOf("Support line"), idOf("Sales line")];
+    expect(sandbox.instances().map((instance) => instance.id)).toEqual(
+      expect.arrayContaining([supportId, salesId]),
+    );
+
+    // The same API and token as when the release deployed it, at this sandbox's address.
+    // A fresh stack of the release's stack name (in this file's own backend): its URNs name it.
+    const state = readFileSync(join(FIXTURE, "state.json"), "utf8");
+    const stackName = /"urn:pulumi:([^:]+)::/.exec(state)?.[1];
+    const stack = await stacks.create(
+      PROGRAM_DIR,
+      { apiToken: release.sandboxToken, baseUrl: sandbox.baseUrl },
+      stackName,
+    );
+    const stateFile = join(work, "state.json");
+    writeFileSync(stateFile, state.replaceAll(release.sandboxBaseUrl, sandbox.baseUrl));
+    const imported = await stacks.cli(PROGRAM_DIR, [
+      "stack",
+      "import",
+      "--stack",
+      stack.name,
+      "--file",
+      stateFile,
+    ]);
+    // (The whole result in the comparison, so that a failure shows what the CLI printed.)
+    expect(imported).toEqual({
+      status: 0,
+      stdout: expect.any(String),
+      stderr: imported.status === 0 ? imported.stderr : "",
+    });
+    // Every instance still holds the provider text the release stored; the engine runs that one.
+    const before = await stack.exportStack();
+    const storedProviders = before.deployment.resources
+      .filter((resource: { type: string }) => resource.type === "pulumi-nodejs:dynamic/waapi:Instance")
+      .map((resource: { outputs: Record<string, unknown> }) => resource.outputs["__provider"]);
+    expect(storedProviders).toHaveLength(2);
+    for (const text of storedProviders) expect(text).toContain("lifecycle().read(");
+
+    // refresh: the stored provider reads both instances and finds nothing changed.
+    sandbox.clearRequests();
+    const refreshed = await stacks.refresh(stack);
+    expect(refreshed.summary.result).toBe("succeeded");
+    expect(refreshed.summary.resourceChanges).toEqual({ same: 3 });
+    expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual(
+      expect.arrayContaining([`GET /api/v1/instances/${supportId}`, `GET /api/v1/instances/${salesId}`]),
+    );
+    expect(writes(sandbox.requests())).toEqual([]);
+
+    // up with the secret webhook changed: one PUT, to that instance only; nothing created or deleted.
+    const changedUrl = "https://hooks.example.com/sales?key=rotated-key";
+    await stack.setConfig("salesWebhook", { value: changedUrl, secret: true });
+    sandbox.clearRequests();
+    const updated = await stacks.up(stack);
+    expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect(writes(sandbox.requests())).toEqual([`PUT /api/v1/instances/${salesId}`]);
+    expect(sandbox.instances()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: salesId, webhook_url: changedUrl }),
+        expect.objectContaining({ id: supportId, webhook_url: "https://hooks.example.com/support" }),
+      ]),
+    );
+
+    // The unchanged instance still holds the release's provider, so destroy deletes it through that.
+    const after = await stack.exportStack();
+    const support = after.deployment.resources.find((resource: { urn: string }) =>
+      resource.urn.endsWith("::support"),
+    );
+    expect(support.outputs["__provider"]).toEqual(storedProviders[0]);
+    expect(support.outputs["__provider"]).toContain("lifecycle().remove(");
+
+    // destroy: one DELETE per instance, none left.
+    sandbox.clearRequests();
+    const destroyed = await stacks.destroy(stack);
+    expect(destroyed.summary.resourceChanges).toEqual({ delete: 3 });
+    expect(writes(sandbox.requests()).sort()).toEqual(
+      [`DELETE /api/v1/instances/${salesId}`, `DELETE /api/v1/instances/${supportId}`].sort(),
+    );
+    expect(sandbox.instances()).toEqual([]);
+  });
+}, 600_000);
+
+/**
+ * The engine runs the stored text for configure, read and delete only (check, diff, create and update
+ * use the text the program registers now), so the run above cannot see every export that text names.
+ * It names them all; each must still be there, as the installed package exports it.
+ */
+it(`every lifecycle export the provider stored by ${release.version} calls is still exported`, () => {
+  const state = JSON.parse(readFileSync(join(FIXTURE, "state.json"), "utf8")) as {
+    deployment: { resources: { outputs?: Record<string, unknown> }[] };
+  };
+  const texts = state.deployment.resources.map((resource) => resource.outputs?.["__provider"]);
+  const called = new Set(
+    texts.flatMap((text) =>
+      typeof text === "string" ? [...text.matchAll(/lifecycle\(\)\.(\w+)\(/g)].map((match) => match[1]) : [],
+    ),
+  );
+  expect([...called].sort()).toEqual(["check", "configure", "create", "diff", "read", "remove", "update"]);
+  const lifecycle = requireFromRoot("pulumi-waapi/internal/instance-lifecycle") as Record<string, unknown>;
+  const missing = [...called].filter((name) => typeof lifecycle[String(name)] !== "function");
+  expect(missing).toEqual([]);
+});
