@@ -34,52 +34,61 @@ log() { echo "install-pulumi: $*" >&2; }
 
 cache_root="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}"
 
-# ensure_yaml_host DIR: put pulumi-language-yaml into DIR (a cached CLI build of ours), building it
-# once from its Go module into the cache.
-ensure_yaml_host() {
-  [ -x "$1/pulumi-language-yaml" ] && return 0
-  local built="$cache_root/language-yaml-v$YAML_HOST_VERSION/bin"
-  if [ ! -x "$built/pulumi-language-yaml" ]; then
-    command -v go >/dev/null 2>&1 || {
-      log "no Go toolchain to build pulumi-language-yaml v$YAML_HOST_VERSION"
-      return 1
-    }
-    log "building pulumi-language-yaml v$YAML_HOST_VERSION into $built (first run only; a few minutes)"
-    rm -rf "$built.partial" && mkdir -p "$built.partial"
-    GOBIN="$built.partial" go install -trimpath -ldflags "-s -w" \
-      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_HOST_VERSION" >&2
-    rm -rf "$built" && mv "$built.partial" "$built"
-  fi
-  cp "$built/pulumi-language-yaml" "$1/"
+new_build_module() { # new_build_module DIR: an empty throw-away Go module
+  rm -rf "$1" && mkdir -p "$1"
+  printf 'module pulumi-waapi/build\n\ngo 1.24\n' >"$1/go.mod"
 }
 
-# ensure_python_host DIR: put pulumi-language-python and its exec script into DIR (a cached CLI build
-# of ours), building the host once from sdk/v3@v$PYTHON_HOST_SDK_VERSION into the cache.
-ensure_python_host() {
-  [ -x "$1/pulumi-language-python" ] && [ -x "$1/pulumi-language-python-exec" ] && return 0
-  local built="$cache_root/language-python-v$PYTHON_HOST_SDK_VERSION/bin"
-  if [ ! -x "$built/pulumi-language-python" ]; then
+# build_into BIN DIR MODULE VERSION PACKAGE: `go install` PACKAGE of MODULE@vVERSION into BIN, from a
+# throw-away module in DIR that requires it (the way around `replace` directives in MODULE's go.mod).
+build_into() {
+  new_build_module "$2"
+  (
+    cd "$2"
+    export GOFLAGS="${GOFLAGS:-} -mod=mod"
+    go get "$3@v$4" >&2
+    GOBIN="$1" go install -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$4" "$5" >&2
+  )
+}
+
+# ensure_tools DIR NAME MAKE FILE…: put the FILEs into DIR (a cached CLI build of ours) from the cache
+# folder NAME/bin, which `MAKE OUT_DIR WORK_DIR` fills once.
+ensure_tools() {
+  local dir=$1 name=$2 make=$3 file missing=""
+  shift 3
+  for file; do [ -x "$dir/$file" ] || missing=1; done
+  [ -z "$missing" ] && return 0
+  local built="$cache_root/$name/bin"
+  if [ ! -x "$built/$1" ]; then
     command -v go >/dev/null 2>&1 || {
-      log "no Go toolchain to build pulumi-language-python v$PYTHON_HOST_SDK_VERSION"
+      log "no Go toolchain to build $name"
       return 1
     }
-    log "building pulumi-language-python v$PYTHON_HOST_SDK_VERSION into $built (first run only)"
-    local module="$cache_root/language-python-v$PYTHON_HOST_SDK_VERSION/build"
+    log "building $name into $built (first run only; a few minutes)"
     rm -rf "$built.partial" && mkdir -p "$built.partial"
-    new_build_module "$module"
-    (
-      cd "$module"
-      export GOFLAGS="${GOFLAGS:-} -mod=mod"
-      go get "github.com/pulumi/pulumi/sdk/v3@v$PYTHON_HOST_SDK_VERSION" >&2
-      GOBIN="$built.partial" go install -trimpath \
-        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PYTHON_HOST_SDK_VERSION" \
-        github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python >&2
-      install -m 755 "$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec" \
-        "$built.partial/"
-    )
-    rm -rf "$built" "$module" && mv "$built.partial" "$built"
+    "$make" "$built.partial" "$cache_root/$name/build"
+    rm -rf "$built" "$cache_root/$name/build" && mv "$built.partial" "$built"
   fi
-  cp "$built/pulumi-language-python" "$built/pulumi-language-python-exec" "$1/"
+  for file; do cp "$built/$file" "$dir/"; done
+}
+
+make_yaml_host() { # its go.mod has no replace directives: a plain `go install` does
+  GOBIN="$1" go install -trimpath -ldflags "-s -w" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_HOST_VERSION" >&2
+}
+
+make_python_host() { # the host, and the exec script it runs programs with (beside it, in the module)
+  build_into "$1" "$2" github.com/pulumi/pulumi/sdk/v3 "$PYTHON_HOST_SDK_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+  install -m 755 "$(cd "$2" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec" "$1/"
+}
+
+# ensure_language_hosts DIR: the YAML and Python hosts beside the CLI in DIR.
+ensure_language_hosts() {
+  ensure_tools "$1" "language-yaml-v$YAML_HOST_VERSION" make_yaml_host pulumi-language-yaml
+  ensure_tools "$1" "language-python-v$PYTHON_HOST_SDK_VERSION" make_python_host \
+    pulumi-language-python pulumi-language-python-exec
 }
 
 if [ -z "${WAAPI_FORCE_PULUMI_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
@@ -104,17 +113,11 @@ served() { # served MODULE VERSION: does the module proxy serve this version's s
   (cd "$1" && GOFLAGS=-mod=mod go mod download "$2@v$3" >/dev/null 2>&1)
 }
 
-new_build_module() { # new_build_module DIR: an empty throw-away Go module
-  rm -rf "$1" && mkdir -p "$1"
-  printf 'module pulumi-waapi/build\n\ngo 1.24\n' >"$1/go.mod"
-}
-
 # Reuse a finished build for this SDK version, whichever CLI version it settled on.
 for candidate in "$cache_root"/sdk-"$sdk_version"-*/bin; do
   if [ -x "$candidate/pulumi" ] && [ -x "$candidate/pulumi-language-nodejs" ]; then
     cp "$dynamic_provider_plugin" "$candidate/"
-    ensure_yaml_host "$candidate"
-    ensure_python_host "$candidate"
+    ensure_language_hosts "$candidate"
     echo "$candidate"
     exit 0
   fi
@@ -148,21 +151,10 @@ log "building pulumi v$cli_version and pulumi-language-nodejs v$host_version int
 staging="$target/bin.partial"
 rm -rf "$staging" && mkdir -p "$staging"
 
-build() { # build DIR MODULE VERSION PACKAGE
-  new_build_module "$1"
-  (
-    cd "$1"
-    export GOFLAGS="${GOFLAGS:-} -mod=mod"
-    go get "$2@v$3" >&2
-    GOBIN="$staging" go install -trimpath \
-      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$3" "$4" >&2
-  )
-}
-build "$target/build-cli" github.com/pulumi/pulumi/pkg/v3 "$cli_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-build "$target/build-language-host" "$host_module" "$host_version" "$host_package"
+build_into "$staging" "$target/build-cli" github.com/pulumi/pulumi/pkg/v3 "$cli_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+build_into "$staging" "$target/build-language-host" "$host_module" "$host_version" "$host_package"
 cp "$dynamic_provider_plugin" "$staging/"
-ensure_yaml_host "$staging"
-ensure_python_host "$staging"
+ensure_language_hosts "$staging"
 # Publish only a complete build, so an interrupted one is never mistaken for a cache hit.
 rm -rf "$target/bin" "$target/build-cli" "$target/build-language-host" "$probe"
 mv "$staging" "$target/bin"
