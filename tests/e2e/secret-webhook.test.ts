@@ -6,20 +6,14 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startSandbox, type Sandbox } from "../../sandbox";
 import { PROGRAM_DIR } from "../support/fault-matrix";
 import { OfflineStacks } from "../support/pulumi";
+import { useSandbox } from "../support/sandbox";
 
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 const stacks = new OfflineStacks();
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await stacks.removeAll();
-  await sandbox.close();
-});
+afterAll(() => stacks.removeAll());
 
 it("a secret webhook URL stays secret in outputs, state and previews", async () => {
   const secretUrl = "https://hooks.example.com/waapi?key=s3cr3t-webhook-credential";
@@ -31,7 +25,7 @@ it("a secret webhook URL stays secret in outputs, state and previews", async () 
   // The program reads its declarations from config: kept secret there too, as a user would keep a
   // credential-bearing URL, so that what is tested is the provider's handling, not the test's config.
   const stack = await stacks.create(PROGRAM_DIR, {
-    apiToken: sandbox.createToken(),
+    apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
   });
   await stack.setConfig("instances", { value: declare(secretUrl), secret: true });
