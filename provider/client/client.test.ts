@@ -629,6 +629,26 @@ describe("retries", () => {
     expect(error.message).toContain("Too Many Attempts.");
   });
 
+  it("marks an answer that follows an attempt the server may have acted on", async () => {
+    const server = await startServer(
+      json(502, { message: "Bad Gateway" }),
+      json(404, { message: "Not found" }),
+    );
+    const { client } = makeClient(server.baseUrl);
+    const error = await rejection(client.deleteInstance(42), WaapiNotFoundError);
+    expect(error.afterPossibleEffect).toBe(true);
+  });
+
+  it("does not mark an answer that follows only a 429, which the server cannot have acted on", async () => {
+    const server = await startServer(
+      json(429, { message: "Too Many Attempts." }, { "retry-after": "1" }),
+      json(404, { message: "Not found" }),
+    );
+    const { client } = makeClient(server.baseUrl);
+    const error = await rejection(client.deleteInstance(42), WaapiNotFoundError);
+    expect(error.afterPossibleEffect).toBe(false);
+  });
+
   it("gives up on 429s without Retry-After after limit + 1 attempts", async () => {
     const server = await startServer(json(429, { message: "Too Many Attempts." }));
     const { client } = makeClient(server.baseUrl);

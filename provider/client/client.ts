@@ -281,6 +281,7 @@ export class WaapiClient {
   private async send(spec: RequestSpec): Promise<{ answer: Answer; attempts: number }> {
     let retries = 0; // those that count against retry.limit
     let rateLimitWaitedMs = 0;
+    let afterPossibleEffect = false;
     for (let attempt = 1; ; attempt++) {
       await this.pacer.admit();
       const outcome = await this.attempt(spec);
@@ -303,9 +304,9 @@ export class WaapiClient {
       if (!budgetLeft || !isRetryable(spec.method, failure)) {
         const outcomeUnknown = spec.method === "POST" && serverMayHaveActed(failure);
         throw "answer" in outcome
-          ? this.statusError(spec, outcome.answer, attempt, outcomeUnknown)
+          ? this.statusError(spec, outcome.answer, attempt, { outcomeUnknown, afterPossibleEffect })
           : new WaapiNetworkError(
-              { ...this.context(spec, attempt), outcomeUnknown },
+              { ...this.context(spec, attempt), outcomeUnknown, afterPossibleEffect },
               {
                 networkCode: outcome.code,
                 timedOut: outcome.timedOut,
@@ -315,6 +316,7 @@ export class WaapiClient {
               },
             );
       }
+      afterPossibleEffect ||= serverMayHaveActed(failure);
       if (toldToWait) rateLimitWaitedMs += delayMs;
       else retries++;
       // The limit is the account's: every request of the process waits it out, not only this one.
@@ -393,11 +395,11 @@ export class WaapiClient {
     spec: RequestSpec,
     answer: Answer,
     attempts: number,
-    outcomeUnknown: boolean,
+    flags: Pick<WaapiErrorContext, "outcomeUnknown" | "afterPossibleEffect">,
   ): WaapiError {
     const parsed = parseJson(answer.body);
     const { message, fieldErrors } = readErrorBody(parsed?.value);
-    const context = { ...this.context(spec, attempts, answer.statusCode, message), outcomeUnknown };
+    const context = { ...this.context(spec, attempts, answer.statusCode, message), ...flags };
     const status = answer.statusCode;
     if (status === 401) return new WaapiAuthenticationError(context);
     if (status === 403) return new WaapiPermissionError(context);

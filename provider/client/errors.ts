@@ -19,6 +19,12 @@ export interface WaapiErrorContext {
   serverMessage?: string;
   /** A POST the server may have acted on (the client's retry policy decides; see serverMayHaveActed). */
   outcomeUnknown?: boolean;
+  /**
+   * An earlier attempt of this call failed in a way that leaves open whether the server acted on it
+   * (a 5xx, a reset, a timeout), so this answer may describe that attempt's effect: a 404 to a DELETE
+   * retried after a 502 may mean the first attempt deleted the instance.
+   */
+  afterPossibleEffect?: boolean;
 }
 
 export type WaapiErrorCode =
@@ -61,10 +67,13 @@ export class WaapiError extends Error {
    * server acted: it may have created an instance, and the client deliberately did not retry.
    */
   readonly outcomeUnknown: boolean;
+  /** An earlier attempt may have been acted on, so this answer may describe its effect (see the context). */
+  readonly afterPossibleEffect: boolean;
 
   constructor(code: WaapiErrorCode, message: string, context: WaapiErrorContext) {
     super(message);
     this.outcomeUnknown = context.outcomeUnknown ?? false;
+    this.afterPossibleEffect = context.afterPossibleEffect ?? false;
     this.code = code;
     this.operation = context.operation;
     this.method = context.method;

@@ -408,6 +408,26 @@ describe("delete", () => {
     await expect(p.delete(id, outs)).resolves.toBeUndefined();
     expect(sandbox.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["DELETE 404", "GET 200"]);
   });
+
+  it.each([
+    ["a gateway's 502", { kind: "respond", match: "DELETE /instances/:id", status: 502, afterActing: true }],
+    ["a reset", { kind: "reset", match: "DELETE /instances/:id", resetAfterActing: true }],
+  ] as const)(
+    "deletes the last instance whose DELETE was acted on and answered with %s (the retry meets 404)",
+    async (_label, fault) => {
+      const p = await provider();
+      const { id, outs } = await createChecked(p, { name: "Last one" });
+      sandbox.injectFault(fault);
+      sandbox.clearRequests();
+      await expect(p.delete(id, outs)).resolves.toBeUndefined();
+      expect(sandbox.instances()).toEqual([]);
+      expect(sandbox.requests().map((r) => `${r.method} ${r.status ?? "reset"}`)).toEqual([
+        `DELETE ${fault.kind === "reset" ? "reset" : 502}`,
+        "DELETE 404",
+        "GET 200",
+      ]);
+    },
+  );
 });
 
 describe("an instance is only ever reached through the API and account it was recorded with", () => {
