@@ -68,7 +68,8 @@ export class OfflineStacks {
     color: "never" as const,
   };
 
-  constructor() {
+  /** `extraEnv`: more environment for every run, e.g. a `PULUMI_HOME` with a plugin cache of its own. */
+  constructor(private readonly extraEnv: Record<string, string> = {}) {
     mkdirSync(this.tempDir);
   }
 
@@ -81,6 +82,7 @@ export class OfflineStacks {
       // Programs are type-checked by `npm run typecheck`; skipping it here saves seconds per run.
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
       TMPDIR: this.tempDir,
+      ...this.extraEnv,
     };
   }
 
@@ -188,8 +190,8 @@ export function e2eSecrets(): string[] {
  * The stacks of an e2e test file. After each test, nothing recorded so far may show a token (so a
  * leak is reported by the test that caused it, failed runs included); after all, the stacks go.
  */
-export function useOfflineStacks(): OfflineStacks {
-  const stacks = new OfflineStacks();
+export function useOfflineStacks(extraEnv: Record<string, string> = {}): OfflineStacks {
+  const stacks = new OfflineStacks(extraEnv);
   afterEach(() => expectNoLeak(stacks.everything(), e2eSecrets()));
   afterAll(() => stacks.removeAll());
   return stacks;

@@ -17,7 +17,7 @@ export function readmeCommands(
   readme = readFileSync(join(process.cwd(), "README.md"), "utf8"),
 ): ReadmeCommand[] {
   const commands: ReadmeCommand[] = [];
-  for (const [, block = ""] of readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
+  for (const block of readmeBlocks("sh", readme)) {
     for (const line of block.split("\n")) {
       const match = /^(.*?)(?:\s+#\s+(.*))?$/.exec(line.trim());
       const command = match?.[1]?.trim() ?? "";
@@ -44,4 +44,22 @@ export function readmeSectionCommands(section: string): string[] {
   if (start < 0) throw new Error(`README.md has no section "## ${section}"`);
   const end = readme.indexOf("\n## ", start + 1);
   return readmeCommands(readme.slice(start, end < 0 ? undefined : end)).map((line) => line.command);
+}
+
+/** The contents of the README's fenced blocks of `language`, in order. */
+function readmeBlocks(language: string, readme: string): string[] {
+  const fence = new RegExp(`^\`\`\`${language}\n([\\s\\S]*?)^\`\`\`$`, "gm");
+  return [...readme.matchAll(fence)].map(([, block = ""]) => block);
+}
+
+/** The README's fenced block of `language` that contains `marker`, as written (a program to run). */
+export function readmeBlock(
+  language: string,
+  marker: string,
+  readme = readFileSync(join(process.cwd(), "README.md"), "utf8"),
+): string {
+  const block = readmeBlocks(language, readme).find((text) => text.includes(marker));
+  if (block === undefined)
+    throw new Error(`README.md shows no \`\`\`${language} block containing '${marker}'`);
+  return block;
 }
