@@ -34,7 +34,7 @@ function schemaType(type) {
   switch (base) {
     case "string":
       return { type: "string" };
-    case "number": // every number of an instance is an id
+    case "number": // a whole number: an instance's id, or a setting resolveSettings reads as one
       return { type: "integer" };
     case "boolean":
       return { type: "boolean" };
@@ -52,15 +52,36 @@ function properties(members) {
   );
 }
 
-/** The provider's config keys (`waapi:<key>`), from CONFIG_KEYS' doc comments; `@secret` marks secrets. */
+/** Each setting's TypeScript type, from the ProviderSettings interface that resolveSettings returns. */
+function settingTypes() {
+  /** @type {Map<string, string>} */
+  const types = new Map();
+  parse(SETTINGS).forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== "ProviderSettings") return;
+    for (const member of node.members) {
+      if (ts.isPropertySignature(member) && member.type)
+        types.set(member.name.getText(), member.type.getText());
+    }
+  });
+  return types;
+}
+
+/**
+ * The provider's config keys (`waapi:<key>`), from CONFIG_KEYS' doc comments (`@secret` marks secrets)
+ * and typed as ProviderSettings types them, so the schema and both doors read a key alike.
+ */
 function configVariables() {
   /** @type {Record<string, object>} */
   const variables = {};
+  const types = settingTypes();
   const keys = constInitializer(SETTINGS, "CONFIG_KEYS");
   for (const property of keys && ts.isObjectLiteralExpression(keys) ? keys.properties : []) {
+    const name = property.name?.getText() ?? "";
+    const type = types.get(name);
+    if (type === undefined) throw new Error(`generate-schema: ProviderSettings has no '${name}'`);
     const secret = ts.getJSDocTags(property).some((tag) => tag.tagName.text === "secret");
-    variables[property.name?.getText() ?? ""] = {
-      type: "string",
+    variables[name] = {
+      ...schemaType(type),
       description: fullComment(property).replace(/\s+/g, " "),
       ...(secret ? { secret: true } : {}),
     };

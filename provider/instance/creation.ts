@@ -25,6 +25,11 @@
 import { WaapiError, WaapiPermissionError, type WaapiClient } from "../client";
 import type { ApiInstance } from "../waapi-api";
 
+/** What the core tells the person running Pulumi, though nothing failed; each door shows it its own way. */
+export type Warn = (message: string) => void;
+
+const IGNORE: Warn = () => undefined;
+
 /** POSTs per create, when each ambiguous failure is followed by a list showing nothing for it. */
 export const MAX_CREATE_ATTEMPTS = 3;
 
@@ -72,8 +77,11 @@ export class CreationLedger {
 
   constructor(private readonly wait: (ms: number) => Promise<void> = sleep) {}
 
-  /** Creates one instance, or finds the one an ambiguous POST made. */
-  async create(client: CreationClient): Promise<ApiInstance> {
+  /**
+   * Creates one instance, or finds the one an ambiguous POST made — and then says so through `warn`
+   * (a door shows it to the person running `pulumi up`: the POST failed, yet nothing needs doing).
+   */
+  async create(client: CreationClient, warn: Warn = IGNORE): Promise<ApiInstance> {
     const known = await this.snapshotOf(client);
     for (let attempt = 1; ; attempt++) {
       while (this.gate) await this.gate.closed;
@@ -87,7 +95,14 @@ export class CreationLedger {
         this.settled(client, known);
         if (!found) throw withUnlistedReason(error, known);
         const ours = await found;
-        if (ours) return ours;
+        if (ours) {
+          warn(
+            `The answer to the POST that creates an instance was lost (${firstSentence(errorMessage(error))}), ` +
+              `and instance ${ours.id} appeared in the account since: that POST made it, so this resource ` +
+              "carries on with it. No second instance was created.",
+          );
+          return ours;
+        }
         if (attempt >= MAX_CREATE_ATTEMPTS) {
           if (error instanceof Error) {
             error.message += ` The account's instance list showed no instance for it after each of ${attempt} attempts, so none was created.`;
@@ -137,7 +152,7 @@ export class CreationLedger {
       try {
         listed = await client.listInstances();
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         for (const waiter of batch) {
           waiter.failure.message += ` Listing the account's instances to find out failed too: ${reason}`;
           waiter.reject(waiter.failure);
@@ -180,6 +195,10 @@ function withUnlistedReason(error: unknown, known: Set<number> | "unlisted"): un
       "instances to find out whether one was created.";
   }
   return error;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function firstSentence(message: string): string {

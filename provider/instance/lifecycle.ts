@@ -17,7 +17,7 @@ import {
 import type { ApiInstance } from "../waapi-api";
 import { CONFIG_KEYS, ENV_VARS, MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
 import { withPulumiAdvice, type LifecycleCall } from "./advice";
-import { CreationLedger } from "./creation";
+import { CreationLedger, type Warn } from "./creation";
 import type { InstanceInputs } from "./inputs";
 import {
   diffInstance,
@@ -26,6 +26,8 @@ import {
   updateBodyFor,
   type InstanceOutputs,
 } from "./state";
+
+export type { Warn };
 
 type PropertyBag = Record<string, unknown>;
 
@@ -111,17 +113,19 @@ async function advised<T>(call: LifecycleCall, run: () => Promise<T>): Promise<T
  * fails, the instance exists and is paid for, so it must not be forgotten: the error carries its id
  * and live properties, which the doors record as a resource that failed to initialize; the next `up`
  * updates it instead of creating another. An adopted instance (adoptInstanceId) skips the POST.
- * A POST whose answer was lost is resolved by the connection's ledger (see creation.ts).
+ * A POST whose answer was lost is resolved by the connection's ledger (see creation.ts), which tells
+ * `warn` when it recovered one.
  */
 export function createInstance(
   connection: Connection,
   inputs: InstanceInputs,
+  warn?: Warn,
 ): Promise<{ id: string; outputs: RecordedInstance }> {
   return advised("create", async () => {
     const { client, apiBaseUrl } = connection;
     const adopted =
       inputs.adoptInstanceId !== undefined ? await adopt(client, inputs.adoptInstanceId) : undefined;
-    const live = adopted ?? (await connection.creations.create(client));
+    const live = adopted ?? (await connection.creations.create(client, warn));
     const id = String(live.id);
     const recorded: RecordedInstance = { ...outputsFromApi(live), apiBaseUrl, ...adoption(inputs) };
     if (adopted && !diffInstance(recorded, inputs).changes) {

@@ -38,6 +38,7 @@ import {
 import { inputsFromOutputs, propertyChanges, type PropertyChangeKind } from "../instance/state";
 import { UNKNOWN_VALUE, secret, secretsOf, unwrapSecrets, wrapSecrets, type PropertyMap } from "./properties";
 
+import { EngineLog } from "./engine-log";
 import { GET_INSTANCE, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE } from "./tokens";
 
 export { GET_INSTANCE, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE };
@@ -165,6 +166,18 @@ function apiBaseUrlOf(config: ConfigSource | undefined): string {
   }
 }
 
+/** Why settings.ts, which reads the config for both doors, refuses `value` for `key`, if it does. */
+function settingProblem(key: keyof typeof CONFIG_KEYS, value: unknown): string | undefined {
+  if (value === undefined || value === null || value === UNKNOWN_VALUE || value === "") return undefined;
+  try {
+    // The engine sends a number, or the string `pulumi config set` stored: both read alike.
+    resolveSettings(configSource({ [key]: value }), {});
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** Why the provider's `baseUrl` cannot be used, if it cannot: not an absolute http(s) URL, or unsafe. */
 function baseUrlProblem(value: unknown): string | undefined {
   if (value === undefined || value === null || value === UNKNOWN_VALUE || value === "") return undefined;
@@ -177,12 +190,7 @@ function baseUrlProblem(value: unknown): string | undefined {
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     return `baseUrl '${String(value)}' is not an absolute http(s) URL: write it in full, e.g. https://waapi.app/api/v1, or leave it unset for the real service.`;
   }
-  try {
-    resolveSettings(configSource({ baseUrl: value }), {});
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+  return settingProblem("baseUrl", value);
 }
 
 /** The calls this plugin serves. */
@@ -210,11 +218,16 @@ export class WaapiResourceProvider {
   /** The API the provider talks to, known without a token: previews record it. */
   private apiBaseUrl = apiBaseUrlOf(undefined);
 
-  constructor(private engineAddress: string | undefined) {}
+  /** The engine's log, at its address argument (or Attach's): where warnings go. */
+  private readonly engineLog: EngineLog;
+
+  constructor(engineAddress: string | undefined) {
+    this.engineLog = new EngineLog(engineAddress);
+  }
 
   /** Where the engine listens (its address argument, or Attach's). */
   get engine(): string | undefined {
-    return this.engineAddress;
+    return this.engineLog.engineAddress;
   }
 
   private connected(): Promise<Connection> {
@@ -230,7 +243,7 @@ export class WaapiResourceProvider {
   });
 
   readonly attach = unary(async (request: PluginAttach) => {
-    this.engineAddress = request.getAddress();
+    this.engineLog.engineAddress = request.getAddress();
     return new Empty();
   });
 
@@ -243,6 +256,10 @@ export class WaapiResourceProvider {
     const failures: InputFailure[] = [];
     const problem = baseUrlProblem(values["baseUrl"]);
     if (problem) failures.push({ property: "baseUrl", reason: problem });
+    for (const key of ["maxRequestsPerMinute", "requestTimeoutMs"] as const) {
+      const reason = settingProblem(key, values[key]);
+      if (reason) failures.push({ property: key, reason });
+    }
     const inputs = { ...news };
     if (typeof news["apiToken"] === "string" && news["apiToken"] !== UNKNOWN_VALUE) {
       inputs["apiToken"] = secret(news["apiToken"]);
@@ -333,10 +350,16 @@ export class WaapiResourceProvider {
       const predicted = { webhookEvents: [], ...values, ...unknown, apiBaseUrl: this.apiBaseUrl };
       return new rpc.CreateResponse().setId("").setProperties(toStruct(wrapSecrets(predicted, secrets)));
     }
+    // The core's warnings reach the engine before the answer, so they print with this resource.
+    const warnings: Promise<void>[] = [];
+    const warn = (message: string): void =>
+      void warnings.push(this.engineLog.warn(message, request.getUrn()));
     try {
-      const { id, outputs } = await createInstance(await this.connected(), inputs);
+      const { id, outputs } = await createInstance(await this.connected(), inputs, warn);
+      await Promise.all(warnings);
       return new rpc.CreateResponse().setId(id).setProperties(toStruct(wrapSecrets(outputs, secrets)));
     } catch (error) {
+      await Promise.all(warnings);
       if (!(error instanceof InstanceInitializationError)) throw error;
       throw new NativeInitializationError(
         error.id,

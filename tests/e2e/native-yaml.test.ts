@@ -256,3 +256,41 @@ resources:
   expect(requestsBy("POST")).toEqual([]);
   expect(sandbox.instances()).toEqual([expect.objectContaining({ id, name: "Legacy line (managed)" })]);
 }, 120_000);
+
+it("whole-number settings from the stack config; a POST whose answer was lost: the plugin's warning prints under the resource", async () => {
+  const dir = yamlProgram(
+    "waapi-native-warning",
+    `
+resources:
+  support:
+    type: waapi:index:Instance
+    properties:
+      name: Support line
+      webhookEvents: [ready]
+`,
+  );
+  const stack = await newStack(dir);
+  // The whole-number settings, integers in the schema, as `pulumi config set` stores them: a string.
+  await stack.setConfig("waapi:requestTimeoutMs", { value: "fast" });
+  await expect(stacks.preview(stack)).rejects.toThrow(
+    /requestTimeoutMs[\s\S]*must be a whole number above 0, not "fast"/,
+  );
+  expect(sandbox.requests()).toEqual([]);
+  await stack.setConfig("waapi:requestTimeoutMs", { value: "30000" });
+  await stack.setConfig("waapi:maxRequestsPerMinute", { value: "600" });
+
+  // WAAPI made the instance, but the gateway answered 502: the provider finds it in the account's list.
+  sandbox.injectFault({ kind: "respond", match: "POST /instances", status: 502, afterActing: true });
+
+  const result = await stacks.up(stack);
+  expect(result.summary.resourceChanges).toEqual({ create: 2 });
+  const [made] = sandbox.instances();
+  expect(sandbox.instances()).toHaveLength(1); // no second instance
+  expect(requestsBy("POST")).toHaveLength(1);
+  // The engine prints a provider's Log message as a diagnostic of the resource it names.
+  expect(result.stdout).toMatch(
+    /waapi:index:Instance \(support\):\s+warning: The answer to the POST that creates/,
+  );
+  expect(result.stdout).toContain(`instance ${made?.id} appeared in the account since`);
+  expect(result.stdout).toContain("No second instance was created.");
+}, 120_000);

@@ -198,6 +198,23 @@ it("checks its config: a bad baseUrl is named, and a plain-text token is kept as
     ["baseUrl", expect.stringMatching(/plain HTTP to another machine/)],
   ]);
 
+  // The whole-number settings (integers in the schema): a number, or the string `pulumi config set`
+  // stored, is taken; anything else is named with the fix, as the dynamic door's settings say it.
+  const numbers = (news: Record<string, unknown>) =>
+    send<ProviderPb.CheckResponse>((done) =>
+      plugin.client.checkConfig(new rpc.CheckRequest().setOlds(struct({})).setNews(struct(news)), done),
+    );
+  const taken = await numbers({ maxRequestsPerMinute: 60, requestTimeoutMs: "30000" });
+  expect(taken.getFailuresList()).toEqual([]);
+  const wrong = await numbers({ maxRequestsPerMinute: 1.5, requestTimeoutMs: "fast" });
+  expect(wrong.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
+    [
+      "maxRequestsPerMinute",
+      expect.stringMatching(/waapi:maxRequestsPerMinute .* whole number above 0, not "1\.5"/),
+    ],
+    ["requestTimeoutMs", expect.stringMatching(/pulumi config set waapi:requestTimeoutMs 60/)],
+  ]);
+
   const diffRequest = new rpc.DiffRequest()
     .setOlds(struct({ apiToken: secret("a"), baseUrl: "https://waapi.app/api/v1" }))
     .setNews(struct({ apiToken: secret("b"), baseUrl: "https://waapi.app/api/v1" }));

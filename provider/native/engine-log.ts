@@ -1,0 +1,53 @@
+/**
+ * The plugin's messages to the person running Pulumi: the engine's `Log` RPC, at the address the
+ * engine gives the plugin (its first argument, or Attach's). The engine prints them as it prints its
+ * own diagnostics, attached to the resource (`warning: …` under it in `pulumi up`).
+ */
+import * as grpc from "@grpc/grpc-js";
+import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+
+export class EngineLog {
+  private client: EngineClient | undefined;
+
+  constructor(private address: string | undefined) {}
+
+  /** Where the engine listens; a new address (Attach) replaces the old connection. */
+  get engineAddress(): string | undefined {
+    return this.address;
+  }
+
+  set engineAddress(address: string | undefined) {
+    if (address === this.address) return;
+    this.client?.close();
+    this.client = undefined;
+    this.address = address;
+  }
+
+  /**
+   * A warning about the resource `urn`. Resolves once the engine took it, or failed to: a message that
+   * cannot be delivered (no engine address, as in a test that runs the plugin alone) must not fail
+   * the operation it is about, so it goes to the plugin's stderr, which the engine logs.
+   */
+  warn(message: string, urn: string): Promise<void> {
+    const request = new LogRequest().setSeverity(LogSeverity.WARNING).setMessage(message).setUrn(urn);
+    return new Promise((resolve) => {
+      const client = this.connected();
+      if (!client) {
+        process.stderr.write(`pulumi-resource-waapi: ${message}\n`);
+        resolve();
+        return;
+      }
+      client.log(request, (error) => {
+        if (error) process.stderr.write(`pulumi-resource-waapi: ${message}\n`);
+        resolve();
+      });
+    });
+  }
+
+  private connected(): EngineClient | undefined {
+    if (this.address === undefined || this.address === "") return undefined;
+    this.client ??= new EngineClient(this.address, grpc.credentials.createInsecure());
+    return this.client;
+  }
+}
