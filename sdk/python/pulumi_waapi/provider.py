@@ -21,15 +21,15 @@ class ProviderArgs:
     def __init__(__self__, *,
                  api_token: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 max_requests_per_minute: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None):
+                 max_requests_per_minute: pulumi.Input[Optional[_builtins.int]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] api_token: The WAAPI API token, from "User API Tokens" on waapi.app; set it with `--secret`. Falls back to WAAPI_API_TOKEN.
         :param pulumi.Input[_builtins.str] base_url: The WAAPI API to talk to, default https://waapi.app/api/v1 (a sandbox's URL in tests). Falls back to WAAPI_BASE_URL.
-        :param pulumi.Input[_builtins.str] max_requests_per_minute: Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
-        :param pulumi.Input[_builtins.str] request_timeout_ms: Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
+        :param pulumi.Input[_builtins.int] max_requests_per_minute: Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
+        :param pulumi.Input[_builtins.int] request_timeout_ms: Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
         """
         if api_token is not None:
             pulumi.set(__self__, "api_token", api_token)
@@ -66,26 +66,26 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter(name="maxRequestsPerMinute")
-    def max_requests_per_minute(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def max_requests_per_minute(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
         Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
         """
         return pulumi.get(self, "max_requests_per_minute")
 
     @max_requests_per_minute.setter
-    def max_requests_per_minute(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def max_requests_per_minute(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_requests_per_minute", value)
 
     @_builtins.property
     @pulumi.getter(name="requestTimeoutMs")
-    def request_timeout_ms(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def request_timeout_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
         Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
         """
         return pulumi.get(self, "request_timeout_ms")
 
     @request_timeout_ms.setter
-    def request_timeout_ms(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def request_timeout_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "request_timeout_ms", value)
 
 
@@ -97,8 +97,8 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  api_token: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 max_requests_per_minute: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_requests_per_minute: pulumi.Input[Optional[_builtins.int]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
         The WAAPI provider: which API to talk to, with which token.
@@ -107,8 +107,8 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] api_token: The WAAPI API token, from "User API Tokens" on waapi.app; set it with `--secret`. Falls back to WAAPI_API_TOKEN.
         :param pulumi.Input[_builtins.str] base_url: The WAAPI API to talk to, default https://waapi.app/api/v1 (a sandbox's URL in tests). Falls back to WAAPI_BASE_URL.
-        :param pulumi.Input[_builtins.str] max_requests_per_minute: Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
-        :param pulumi.Input[_builtins.str] request_timeout_ms: Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
+        :param pulumi.Input[_builtins.int] max_requests_per_minute: Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
+        :param pulumi.Input[_builtins.int] request_timeout_ms: Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
         """
         ...
     @overload
@@ -136,8 +136,8 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  api_token: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 max_requests_per_minute: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_requests_per_minute: pulumi.Input[Optional[_builtins.int]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -149,8 +149,8 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["api_token"] = None if api_token is None else pulumi.Output.secret(api_token)
             __props__.__dict__["base_url"] = base_url
-            __props__.__dict__["max_requests_per_minute"] = max_requests_per_minute
-            __props__.__dict__["request_timeout_ms"] = request_timeout_ms
+            __props__.__dict__["max_requests_per_minute"] = pulumi.Output.from_input(max_requests_per_minute).apply(pulumi.runtime.to_json) if max_requests_per_minute is not None else None
+            __props__.__dict__["request_timeout_ms"] = pulumi.Output.from_input(request_timeout_ms).apply(pulumi.runtime.to_json) if request_timeout_ms is not None else None
         super(Provider, __self__).__init__(
             'waapi',
             resource_name,

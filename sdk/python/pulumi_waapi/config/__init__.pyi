@@ -24,12 +24,12 @@ baseUrl: Optional[str]
 The WAAPI API to talk to, default https://waapi.app/api/v1 (a sandbox's URL in tests). Falls back to WAAPI_BASE_URL.
 """
 
-maxRequestsPerMinute: Optional[str]
+maxRequestsPerMinute: Optional[int]
 """
 Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
 """
 
-requestTimeoutMs: Optional[str]
+requestTimeoutMs: Optional[int]
 """
 Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
 """

@@ -35,16 +35,16 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('baseUrl')
 
     @_builtins.property
-    def max_requests_per_minute(self) -> Optional[str]:
+    def max_requests_per_minute(self) -> Optional[int]:
         """
         Optional steady pace for all the stack's API requests, e.g. the account's rate limit: at most this many a minute, evenly spaced. Falls back to WAAPI_MAX_REQUESTS_PER_MINUTE.
         """
-        return __config__.get('maxRequestsPerMinute')
+        return __config__.get_int('maxRequestsPerMinute')
 
     @_builtins.property
-    def request_timeout_ms(self) -> Optional[str]:
+    def request_timeout_ms(self) -> Optional[int]:
         """
         Per-attempt timeout of an API request in milliseconds, default 30000. Falls back to WAAPI_REQUEST_TIMEOUT_MS.
         """
-        return __config__.get('requestTimeoutMs')
+        return __config__.get_int('requestTimeoutMs')
 
