@@ -24,6 +24,7 @@ import { makeInstanceByHand } from "../support/dashboard";
 import { useOfflineStacks, type OfflineStacks } from "../support/pulumi";
 import { readmeBlock, readmeCommand } from "../support/readme";
 import { useSandbox } from "../support/sandbox";
+import { expectSuccess, runShell, userEnvironment } from "../support/shell";
 
 const REPO = process.cwd();
 /** The README's name for the user's clone of this repository. */
@@ -45,11 +46,11 @@ const INSTALL_PLUGIN_ARCHIVE = readmeCommand(
   "pulumi plugin install resource waapi 0.1.0 --file /path/to/pulumi-waapi/plugin-archive/pulumi-resource-waapi-v0.1.0-linux-amd64.tar.gz",
 );
 const IMPORT_ACCOUNT = [
-  "npx pulumi-waapi discover --format import --out import.json",
-  "pulumi import --file import.json --out generated.yaml",
-  "cat generated.yaml >> Pulumi.yaml",
-  "pulumi preview --expect-no-changes",
-].map(readmeCommand);
+  readmeCommand("npx pulumi-waapi discover --format import --out import.json"),
+  readmeCommand("pulumi import --file import.json --out generated.yaml"),
+  readmeCommand("cat generated.yaml >> Pulumi.yaml"),
+  readmeCommand("pulumi preview --expect-no-changes"),
+];
 
 let work: string;
 let clone: string;
@@ -63,26 +64,12 @@ const pluginHome = mkdtempSync(join(tmpdir(), "waapi-pulumi-home-"));
 const archiveStacks = useOfflineStacks({ PULUMI_HOME: pluginHome });
 const running: ChildProcess[] = [];
 
-/** The environment of a user's shell: none of the `npm_*` variables that `npm test` sets for us. */
-function userEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
-  return { ...env, ...extra };
-}
-
 /** Runs a README command with bash in `cwd`, the clone's path in place of the placeholder. */
 async function shell(command: string, cwd: string, env: Record<string, string> = {}): Promise<string> {
   const script = command.replaceAll(CLONE_PLACEHOLDER, clone);
-  try {
-    const { stdout, stderr } = await promisify(execFile)("bash", ["-c", script], {
-      cwd,
-      env: userEnvironment(env),
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout + stderr;
-  } catch (error) {
-    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`\`${script}\` failed in ${cwd}:\n${stdout}${stderr}`, { cause: error });
-  }
+  const run = await runShell(script, { cwd, env: userEnvironment(env) });
+  expectSuccess(`${script}\` in \`${cwd}`, run);
+  return run.stdout + run.stderr;
 }
 
 function writeProgram(dir: string, name: string): void {
