@@ -7,12 +7,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPb from "@pulumi/pulumi/proto/status_pb";
+import type * as EngineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type * as EnginePb from "@pulumi/pulumi/proto/engine_pb";
+import type * as PluginPb from "@pulumi/pulumi/proto/plugin_pb";
 import { makeInstanceByHand } from "../support/dashboard";
 import { expectNoLeak } from "../support/leaks";
 import { requireFromRoot } from "../support/provider";
 import {
   Empty,
   call,
+  grpc,
   plain,
   rpc,
   startPlugin,
@@ -23,6 +27,9 @@ import {
 import { issuedTokens, useSandbox } from "../support/sandbox";
 
 const { Status } = requireFromRoot("@pulumi/pulumi/proto/status_pb") as typeof StatusPb;
+const { EngineService } = requireFromRoot("@pulumi/pulumi/proto/engine_grpc_pb") as typeof EngineGrpc;
+const { LogSeverity } = requireFromRoot("@pulumi/pulumi/proto/engine_pb") as typeof EnginePb;
+const { PluginAttach } = requireFromRoot("@pulumi/pulumi/proto/plugin_pb") as typeof PluginPb;
 
 const SECRET_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -328,6 +335,42 @@ it("names each bad input, and points adoptInstanceId users to import", async () 
     /pulumi import waapi:index:Instance/,
   );
   expect(failures.find((f) => f.property === "webhookEvents")?.reason).toMatch(/did you mean 'message'/);
+});
+
+it("tells the engine's Log, at the address Attach gave, that it recovered a create whose answer was lost", async () => {
+  // The engine's side of the Log RPC: what the plugin sends, as the engine would receive it.
+  const logged: EnginePb.LogRequest[] = [];
+  const engine = new grpc.Server();
+  const log: EngineGrpc.IEngineServer["log"] = (request, done) => {
+    logged.push(request.request);
+    done(null, new Empty());
+  };
+  engine.addService(EngineService, { log });
+  const port = await new Promise<number>((resolve, reject) =>
+    engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  try {
+    await send((done) => plugin.client.attach(new PluginAttach().setAddress(`127.0.0.1:${port}`), done));
+    await configure();
+    sandbox.injectFault({ kind: "respond", match: "POST /instances", status: 502, afterActing: true });
+    const created = await create({ name: "Support line" });
+
+    expect(sandbox.instances().map((instance) => String(instance.id))).toEqual([created.id]);
+    expect(logged.map((entry) => [entry.getSeverity(), entry.getUrn()])).toEqual([
+      [LogSeverity.WARNING, URN],
+    ]);
+    expect(logged[0]?.getMessage()).toMatch(
+      new RegExp(
+        `^The answer to the POST that creates an instance was lost \\(.*502.*\\), and instance ${created.id} appeared`,
+      ),
+    );
+    expect(plugin.stderr()).not.toContain("was lost"); // delivered, so not written to stderr instead
+    seen.push(...logged.map((entry) => entry.getMessage()));
+  } finally {
+    engine.forceShutdown();
+  }
 });
 
 it("records a create whose PUT failed as a half-made resource, with its id", async () => {
