@@ -5,10 +5,11 @@
 # version of its sources into the cache, so later runs and fresh clones on the same machine start at once.
 #
 #   scripts/gen-sdk.sh python sdk/python     # what `npm run sdk` runs
+#   scripts/gen-sdk.sh --build               # only build it (`make test` does, before the tests)
 set -euo pipefail
 
-[ $# -eq 2 ] || {
-  echo "usage: scripts/gen-sdk.sh python|go OUT_DIR" >&2
+[ $# -eq 2 ] || [ "${1:-}" = --build ] || {
+  echo "usage: scripts/gen-sdk.sh python|go OUT_DIR, or scripts/gen-sdk.sh --build" >&2
   exit 2
 }
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,4 +28,5 @@ if [ ! -x "$binary" ]; then
   (cd "$source_dir" && go build -trimpath -ldflags "-s -w" -o "$binary.partial" .)
   mv "$binary.partial" "$binary"
 fi
+[ "$1" = --build ] && exit 0
 "$binary" -schema "$root/provider/native/schema.json" -language "$1" -out "$2"
