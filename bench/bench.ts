@@ -463,10 +463,22 @@ async function main(): Promise<void> {
     checkpoints: undefined,
     durationS: 0,
   };
+  // The raw figures, so that the page can be rendered again (BENCH_RENDER) without measuring again;
+  // written after every size too, so that a run stopped half-way keeps what it measured.
+  const saveRaw = (complete: boolean): void => {
+    report.complete = complete;
+    report.machine.loadAfter = os.loadavg();
+    report.machine.loadDuring = load.summary();
+    report.durationS = (Date.now() - started.getTime()) / 1000;
+    mkdirSync(path.dirname(output), { recursive: true });
+    writeFileSync(`${output}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  };
   try {
     const floor = new Floor(sandbox.baseUrl, token);
-    for (const count of sizes)
+    for (const count of sizes) {
       report.sizes.push(await measureSize(count, sandbox, token, {}, floor, repeats, load));
+      saveRaw(false);
+    }
     if (checkpointSize > 0) {
       const env = { PULUMI_SKIP_CHECKPOINTS: "true" };
       const checkpointRepeats = Number(process.env["BENCH_CHECKPOINT_REPEATS"] ?? repeats);
@@ -481,16 +493,11 @@ async function main(): Promise<void> {
       );
       report.checkpoints = { count: checkpointSize, rows: skipped.rows };
     }
+    saveRaw(true);
   } finally {
     load.stop();
     await sandbox.close();
   }
-  report.machine.loadAfter = os.loadavg();
-  report.machine.loadDuring = load.summary();
-  report.durationS = (Date.now() - started.getTime()) / 1000;
-  // The raw figures, so that the page can be rendered again (BENCH_RENDER) without measuring again.
-  mkdirSync(path.dirname(output), { recursive: true });
-  writeFileSync(`${output}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeReport(report, output);
 }
 

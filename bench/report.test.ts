@@ -80,3 +80,9 @@ it("shows the spread of the ratio over the runs", () => {
   const page = renderReport(report([{ ...slow, runs: [slow.rows, fast.rows] }]));
   expect(page).toContain("| 0.10 … 0.50 |");
 });
+
+it("says so when the run was stopped before it finished", () => {
+  const page = renderReport({ ...report([size(10, 500)]), complete: false });
+  expect(page).toContain("This run was stopped before it finished");
+  expect(renderReport(report([size(10, 500)]))).not.toContain("stopped before it finished");
+});

@@ -53,6 +53,8 @@ export interface RunReport {
   repeats: number;
   /** Why this run differs from the default one (BENCH_NOTE), if it does. */
   note?: string;
+  /** False in the figures saved after each size while the run goes on (absent in older reports). */
+  complete?: boolean;
   sizes: SizeReport[];
   /** The same operations with PULUMI_SKIP_CHECKPOINTS=true (no floor). */
   checkpoints: { count: number; rows: Measurement[] } | undefined;
@@ -314,6 +316,9 @@ export function renderReport(report: RunReport): string {
     "",
     `Reproduce: \`${report.command}\` (BENCH_SIZES, BENCH_REPEATS, BENCH_CHECKPOINT_SIZE, BENCH_CPU_PROF: see bench/bench.ts).`,
     ...(report.note ? ["", report.note] : []),
+    ...(report.complete === false
+      ? ["", "**This run was stopped before it finished: below is what it had measured by then.**"]
+      : []),
     "",
     "## Machine",
     "",
