@@ -156,6 +156,10 @@ function perSize(sizes: SizeReport[], operation: string, figure: (row: Measureme
 /** Largest ÷ smallest: 1 for a cost that does not change with N. */
 const maxOverMin = (values: number[]): number => Math.max(...values) / Math.min(...values);
 
+/** maxOverMin, where it means something: not across a slope of zero or below (noise at that size). */
+const spreadOf = (values: number[]): string =>
+  values.every((value) => value > 0) ? `${maxOverMin(values).toFixed(2)} ×` : "– (a slope ≤ 0)";
+
 /**
  * Per-instance cost at each size, for WaapiInstance and the no-op stack alike: time ÷ N keeps the
  * run's fixed start-up (the CLI, the language host, loading @pulumi/pulumi), which weighs most at small
@@ -188,8 +192,16 @@ function linearitySection(sizes: SizeReport[]): string {
     return [
       `\`${operation}\``,
       ...waapi.map((ms) => `${ms.toFixed(0)} ms`),
-      ...(waapi.length > 1 ? [`${maxOverMin(waapi).toFixed(2)} ×`] : []),
+      ...(waapi.length > 1 ? [spreadOf(waapi)] : []),
       ...noop.map((ms) => `${ms.toFixed(0)} ms`),
+    ];
+  });
+  const relativeRows = operations.map((operation) => {
+    const relative = perSize(sizes, operation, (row) => row.waapiMs / row.noopMs);
+    return [
+      `\`${operation}\``,
+      ...relative.map((r) => `${r.toFixed(2)}`),
+      `${maxOverMin(relative).toFixed(2)} ×`,
     ];
   });
   const header = sizes.map((s) => `N = ${s.count}`);
@@ -227,6 +239,11 @@ function linearitySection(sizes: SizeReport[]): string {
       ],
       slopeRows,
     ),
+    "",
+    "WaapiInstance time ÷ no-op time at each size (a ratio that stays put means WaapiInstance grows as",
+    "the engine's own cost does):",
+    "",
+    table(["operation", ...header, "max ÷ min"], relativeRows),
     "",
     ...verdicts,
   ].join("\n");
