@@ -7,33 +7,43 @@
  * repository and finds the plugin through `plugins: providers:` in Pulumi.yaml.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expectNoLeak } from "../support/leaks";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
+import { readmeBlock, readmeCommand } from "../support/readme";
 import { useSandbox } from "../support/sandbox";
+import { expectSuccess, runShell } from "../support/shell";
 
 const PLUGIN_DIR = join(process.cwd(), "bin");
 const PROGRAM = join(process.cwd(), "tests", "e2e", "python-program", "__main__.py");
 const PROJECT = "waapi-python";
+// The README's Python part, as written: its two setup commands, then its program.
+const MAKE_VENV = readmeCommand("python3 -m venv venv && . venv/bin/activate");
+const INSTALL_SDK = readmeCommand("pip install pulumi==3.272.0 /path/to/pulumi-waapi/sdk/python");
+const README_PROGRAM = readmeBlock("python", "import pulumi_waapi");
 
 const sandbox = useSandbox();
 const stacks = useOfflineStacks();
+const folders: string[] = [];
 let programDir = "";
 let venv = "";
 
-beforeAll(async () => {
-  // Cached after the first run; the first one installs from PyPI (about two minutes here).
-  const made = await promisify(execFile)(join(process.cwd(), "scripts", "install-python-sdk.sh"));
-  venv = made.stdout.trim();
-  programDir = mkdtempSync(join(tmpdir(), "waapi-python-"));
-  copyFileSync(PROGRAM, join(programDir, "__main__.py"));
+/** A fresh folder outside the repository, removed after the tests. */
+function folder(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `waapi-${name}-`));
+  folders.push(dir);
+  return dir;
+}
+
+/** Pulumi.yaml of a Python project that finds the plugin as the README says: `plugins: providers:`. */
+function writeProject(dir: string, name: string): void {
   writeFileSync(
-    join(programDir, "Pulumi.yaml"),
+    join(dir, "Pulumi.yaml"),
     [
-      `name: ${PROJECT}`,
+      `name: ${name}`,
       "runtime: python",
       "plugins:",
       "  providers:",
@@ -42,9 +52,25 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
+}
+
+/** What `source <venv>/bin/activate` does for the runs: the language host runs this environment's python. */
+function activated(venvDir: string): Record<string, string> {
+  return { VIRTUAL_ENV: venvDir, PATH: `${join(venvDir, "bin")}:${process.env["PATH"] ?? ""}` };
+}
+
+beforeAll(async () => {
+  // Cached after the first run (`make test` makes it before jest); the first one installs from PyPI.
+  const made = await promisify(execFile)(join(process.cwd(), "scripts", "install-python-sdk.sh"));
+  venv = made.stdout.trim();
+  programDir = folder("python");
+  copyFileSync(PROGRAM, join(programDir, "__main__.py"));
+  writeProject(programDir, PROJECT);
 }, 600_000);
 
-afterAll(() => rmSync(programDir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
 
 const requestsBy = (method: string) => sandbox.requests().filter((request) => request.method === method);
 const writes = () => sandbox.requests().filter((request) => request.method !== "GET");
@@ -53,8 +79,7 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance and l
   const stack = await stacks.create(programDir, {
     apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
-    // What `source <venv>/bin/activate` does: the language host runs this environment's python.
-    env: { VIRTUAL_ENV: venv, PATH: `${join(venv, "bin")}:${process.env["PATH"] ?? ""}` },
+    env: activated(venv),
   });
 
   const first = await stacks.up(stack);
@@ -115,3 +140,31 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance and l
   const configFile = readFileSync(join(programDir, `Pulumi.${stack.name}.yaml`), "utf8");
   expectNoLeak([exported, stateFile, configFile, ...stacks.everything()], e2eSecrets());
 }, 300_000);
+
+it("the README's Python program, set up with the README's commands, deploys and is destroyed", async () => {
+  // A folder standing for /path/to/pulumi-waapi with a copy of the SDK: pip builds a local folder in
+  // place, and the repository's sdk/python stays as generated.
+  const checkout = folder("checkout");
+  cpSync(join(process.cwd(), "sdk", "python"), join(checkout, "sdk", "python"), { recursive: true });
+  const dir = folder("python-readme");
+  const setup = [MAKE_VENV, INSTALL_SDK.replace("/path/to/pulumi-waapi", checkout)].join(" && ");
+  expectSuccess(setup, await runShell(setup, { cwd: dir, timeoutMs: 600_000 }));
+  writeFileSync(join(dir, "__main__.py"), README_PROGRAM);
+  writeProject(dir, "waapi-python-readme");
+
+  const stack = await stacks.create(dir, {
+    apiToken: sandbox.token,
+    baseUrl: sandbox.baseUrl,
+    env: activated(join(dir, "venv")),
+  });
+  const up = await stacks.up(stack);
+  expect(up.summary.resourceChanges).toEqual({ create: 2 });
+  const [created] = sandbox.instances();
+  expect(sandbox.instances()).toHaveLength(1);
+  expect(created).toMatchObject({ name: "Support line", webhook_events: ["message", "ready"] });
+  expect(up.outputs["instanceId"]?.value).toBe(created?.id);
+  expect(up.outputs["owner"]?.value).toBe(created?.owner);
+  const destroyed = await stacks.destroy(stack);
+  expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });
+  expect(sandbox.instances()).toEqual([]);
+}, 900_000);
