@@ -7,7 +7,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install build pulumi lint test test-unit bench reliability demo sandbox clean
+.PHONY: help install build pulumi lint test test-node test-unit bench reliability demo sandbox clean
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
@@ -23,13 +23,25 @@ lint: build ## type-check, ESLint, Prettier
 	npm run typecheck
 	npm run lint
 
+# What the tests need that a fresh machine builds or downloads first, outside jest's time limits:
+# the CLI and language hosts (scripts/install-pulumi.sh, which prints their directory), the SDK
+# generator, the Python environment of the Python e2e test.
+PREPARE_TESTS = scripts/gen-sdk.sh --build && scripts/install-python-sdk.sh >/dev/null
+# Both runs end with one plain closing line ("jest: N passed, N failed, N skipped (Node.js …)"),
+# readable by any CI, printed even when tests failed (never a stale one: the results file goes first).
 test: lint ## everything: unit, contract, integration (sandbox over HTTP) and end-to-end (real Pulumi CLI) tests
-	@# What the tests need that a fresh machine builds or downloads first, outside jest's time limits:
-	@# the CLI and language hosts, the SDK generator, the Python environment of the Python e2e test.
-	bin=$$(scripts/install-pulumi.sh) && scripts/gen-sdk.sh --build && scripts/install-python-sdk.sh >/dev/null && \
-	  PATH="$$bin:$$PATH" npm test -- --json --outputFile=.jest-results.json
-	@# One plain closing line ("jest: N passed, N failed"), readable by any CI.
-	@node -e 'const r = require("./.jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests + r.numTodoTests} skipped`)' 
+	rm -f .jest-results.json; bin=$$(scripts/install-pulumi.sh) && $(PREPARE_TESTS) && \
+	  PATH="$$bin:$$PATH" npm test -- --json --outputFile=.jest-results.json; \
+	  status=$$?; node scripts/jest-summary.cjs .jest-results.json; exit $$status
+
+# The dependencies are installed once, by the Node.js of `make install`: their only native modules are
+# Node-API builds (@parcel/watcher, @unrs/resolver-binding), which load under every Node.js version.
+NODE ?= 26
+test-node: build ## the same tests under another Node.js major (NODE=26 by default; installed by scripts/install-node.sh)
+	rm -f .jest-results-node$(NODE).json; node_bin=$$(scripts/install-node.sh $(NODE)) && \
+	  bin=$$(scripts/install-pulumi.sh) && $(PREPARE_TESTS) && \
+	  PATH="$$node_bin:$$bin:$$PATH" npm test -- --json --outputFile=.jest-results-node$(NODE).json; \
+	  status=$$?; PATH="$$node_bin:$$PATH" node scripts/jest-summary.cjs .jest-results-node$(NODE).json; exit $$status
 
 test-unit: build ## the tests that need no Pulumi CLI
 	npm test -- --testPathIgnorePatterns tests/e2e
