@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { makeInstanceByHand } from "../support/dashboard";
 import { expectNoLeak } from "../support/leaks";
+import { expectSupportLineCreated } from "../support/native-programs";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
 import { useSandbox } from "../support/sandbox";
 
@@ -85,21 +86,7 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
   const dir = yamlProgram("waapi-native-lifecycle", SUPPORT_PROGRAM);
   const stack = await newStack(dir);
 
-  const first = await stacks.up(stack);
-  expect(first.summary.resourceChanges).toEqual({ create: 2 }); // the stack and the instance
-  const [created] = sandbox.instances();
-  expect(sandbox.instances()).toHaveLength(1);
-  expect(created).toMatchObject({
-    name: "Support line",
-    webhook_url: "https://hooks.example.com/waapi/support",
-    webhook_events: ["message", "message_ack", "ready"],
-  });
-  expect(requestsBy("POST")).toHaveLength(1);
-  expect(requestsBy("PUT")).toHaveLength(1);
-  // The function call: getInstance read the instance the program just made.
-  expect(first.outputs["instanceId"]?.value).toBe(created?.id);
-  expect(first.outputs["lookedUpName"]?.value).toBe("Support line");
-  expect(first.outputs["lookedUpOwner"]?.value).toBe(created?.owner);
+  const created = expectSupportLineCreated(sandbox, await stacks.up(stack));
 
   // The state holds the instance's settings and outputs, no provider code; the secret webhook stays secret.
   const exported = (await stacks.cli(dir, ["stack", "export", "--stack", stack.name])).stdout;

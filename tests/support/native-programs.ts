@@ -1,0 +1,32 @@
+/**
+ * The "Support line" that the native plugin's e2e programs declare in each language (YAML in
+ * native-yaml.test.ts, Python in python-program.test.ts): one instance with a secret webhook, and a
+ * getInstance lookup exported as `lookedUpName` / `lookedUpOwner`. One check of what their first
+ * `pulumi up` must have done, so the languages are held to the same result.
+ */
+import type { UpResult } from "@pulumi/pulumi/automation";
+import type { ApiInstance } from "../../provider/waapi-api";
+import type { TestSandbox } from "./sandbox";
+
+/**
+ * The first up made the stack and one instance with one POST and one PUT, as declared, and the
+ * lookup read it back. Returns the instance as WAAPI holds it.
+ */
+export function expectSupportLineCreated(sandbox: TestSandbox, first: UpResult): ApiInstance | undefined {
+  expect(first.summary.resourceChanges).toEqual({ create: 2 }); // the stack and the instance
+  expect(sandbox.instances()).toHaveLength(1);
+  const [created] = sandbox.instances();
+  expect(created).toMatchObject({
+    name: "Support line",
+    webhook_url: "https://hooks.example.com/waapi/support",
+    webhook_events: ["message", "message_ack", "ready"],
+  });
+  const requests = (method: string) => sandbox.requests().filter((request) => request.method === method);
+  expect(requests("POST")).toHaveLength(1);
+  expect(requests("PUT")).toHaveLength(1);
+  // The function call: getInstance read the instance the program just made.
+  expect(first.outputs["instanceId"]?.value).toBe(created?.id);
+  expect(first.outputs["lookedUpName"]?.value).toBe("Support line");
+  expect(first.outputs["lookedUpOwner"]?.value).toBe(created?.owner);
+  return created;
+}
