@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { makeInstanceByHand } from "../support/dashboard";
 import { expectNoLeak } from "../support/leaks";
-import { expectSupportLineCreated } from "../support/native-programs";
+import { expectSupportLineCreated, expectSupportLineRenamed } from "../support/native-programs";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
 import { useSandbox } from "../support/sandbox";
 
@@ -127,13 +127,7 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
   expect(planned.stdout).toMatch(/~ name\s*: "Support line" => "Support line \(renamed\)"/);
   sandbox.clearRequests();
   const renamed = await stacks.up(stack);
-  expect(renamed.summary.resourceChanges).toEqual({ same: 1, update: 1 });
-  expect(requestsBy("PUT")).toHaveLength(1);
-  expect(requestsBy("POST")).toEqual([]);
-  expect(requestsBy("DELETE")).toEqual([]);
-  expect(sandbox.instances()).toEqual([
-    expect.objectContaining({ id: created?.id, name: "Support line (renamed)" }),
-  ]);
+  expectSupportLineRenamed(sandbox, created, renamed);
 
   // Drift made by hand: the nightly check fails, and its --json names the property that drifted.
   sandbox.changeInstance(created?.id ?? 0, { webhook_events: ["message", "qr"] });

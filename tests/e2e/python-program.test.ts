@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expectNoLeak } from "../support/leaks";
-import { expectSupportLineCreated } from "../support/native-programs";
+import { expectSupportLineCreated, expectSupportLineRenamed } from "../support/native-programs";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
 import { readmeBlock, readmeCommand } from "../support/readme";
 import { useSandbox } from "../support/sandbox";
@@ -73,7 +73,6 @@ afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
-const requestsBy = (method: string) => sandbox.requests().filter((request) => request.method === method);
 const writes = () => sandbox.requests().filter((request) => request.method !== "GET");
 
 it("a Python program: up, a no-op preview, an in-place update, getInstance and listInstances calls, destroy", async () => {
@@ -108,13 +107,7 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance and l
   await stack.setConfig("lineName", { value: "Support line (renamed)" });
   sandbox.clearRequests();
   const renamed = await stacks.up(stack);
-  expect(renamed.summary.resourceChanges).toEqual({ same: 1, update: 1 });
-  expect(requestsBy("PUT")).toHaveLength(1);
-  expect(requestsBy("POST")).toEqual([]);
-  expect(requestsBy("DELETE")).toEqual([]);
-  expect(sandbox.instances()).toEqual([
-    expect.objectContaining({ id: created?.id, name: "Support line (renamed)" }),
-  ]);
+  expectSupportLineRenamed(sandbox, created, renamed);
   expect(renamed.outputs["lookedUpName"]?.value).toBe("Support line (renamed)");
 
   const destroyed = await stacks.destroy(stack);
