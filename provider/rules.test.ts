@@ -3,6 +3,7 @@ import { validateInstanceUpdate } from "../sandbox/validation";
 import { checkInstanceInputs, type InstanceInputs } from "./instance/inputs";
 import { updateBodyFor } from "./instance/state";
 import { MAX_NAME_LENGTH, MAX_WEBHOOK_URL_LENGTH, nameProblem, webhookUrlProblem } from "./rules";
+import { isAsServerMade, serverDefaultName } from "./waapi-api";
 import { WEBHOOK_EVENTS } from "./waapi-api";
 
 describe("nameProblem", () => {
@@ -155,5 +156,19 @@ describe("check and the sandbox agree (property-based)", () => {
       { numRuns: runs },
     );
     expect(accepted).toBeGreaterThan(runs / 10); // the property was not vacuous
+  });
+});
+
+describe("isAsServerMade", () => {
+  const made = { id: 1001, name: serverDefaultName(1001), webhook_url: null, webhook_events: [] };
+  test("the server's default name, no webhook, no events", () => {
+    expect(isAsServerMade(made)).toBe(true);
+    expect(isAsServerMade({ ...made, webhook_url: "" })).toBe(true);
+  });
+  test("any setting a PUT gives makes it touched", () => {
+    expect(isAsServerMade({ ...made, name: "Support line" })).toBe(false);
+    expect(isAsServerMade({ ...made, name: serverDefaultName(1002) })).toBe(false);
+    expect(isAsServerMade({ ...made, webhook_url: "https://hooks.example.com/a" })).toBe(false);
+    expect(isAsServerMade({ ...made, webhook_events: ["message"] })).toBe(false);
   });
 });

@@ -80,6 +80,30 @@ export interface ApiInstance {
   is_trial: boolean;
 }
 
+/**
+ * The name WAAPI gives an instance that its body-less POST made. The contract documents none; the
+ * sandbox names them this way, and the provider treats the pattern as an assumption, never as proof:
+ * an instance *as the server made it* (see below) is only a hint in listings, and a recovery that
+ * claims one also watches it stay untouched (provider/instance/creation.ts).
+ */
+export function serverDefaultName(id: number): string {
+  return `Instance ${id}`;
+}
+
+/**
+ * An instance no PUT has touched: the server's default name, no webhook URL, no events — what a
+ * POST whose answer was lost, or a create killed before its PUT, leaves behind.
+ */
+export function isAsServerMade(
+  instance: Pick<ApiInstance, "id" | "name" | "webhook_url" | "webhook_events">,
+): boolean {
+  return (
+    instance.name === serverDefaultName(instance.id) &&
+    (instance.webhook_url === null || instance.webhook_url === "") &&
+    instance.webhook_events.length === 0
+  );
+}
+
 /** `PUT /instances/{id}` body. `url: null` and `events: []` reset the webhook. */
 export interface InstanceUpdateBody {
   name?: string;

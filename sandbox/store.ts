@@ -10,6 +10,7 @@ import {
   type InstanceStatus,
   type Permission,
   type WebhookEvent,
+  serverDefaultName,
 } from "../provider/waapi-api";
 import {
   STATE_VERSION,
@@ -215,7 +216,7 @@ export class SandboxStore {
     const id = this.nextInstanceId++;
     const instance: ApiInstance = {
       id,
-      name: `Instance ${id}`,
+      name: serverDefaultName(id),
       owner: owner.owner,
       webhook_url: null,
       webhook_events: [],
