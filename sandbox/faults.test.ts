@@ -1,6 +1,6 @@
 /** Injected faults over real HTTP: each kind, matching, `times`, FIFO order and the request log. */
 import { setTimeout as sleep } from "node:timers/promises";
-import { FaultQueue, parseFault } from "./faults";
+import { FaultQueue, faultMatches, parseFault } from "./faults";
 import { useSandbox } from "../tests/support/sandbox";
 import { startSandbox } from "./index";
 
@@ -162,6 +162,34 @@ describe("matching", () => {
     // The query string is not part of the match.
     sb.injectFault({ match: "GET /instances", kind: "respond", status: 503 });
     expect((await request("GET", "/instances?filter=x")).status).toBe(503);
+  });
+
+  test("tokenName: only the named token's requests are struck, another token of the account passes", async () => {
+    const staging = sb.createToken(undefined, { name: "staging" });
+    const production = sb.createToken(undefined, { name: "production" });
+    sb.injectFault({
+      match: "POST /instances",
+      kind: "respond",
+      status: 502,
+      afterActing: true,
+      tokenName: "staging",
+    });
+    token = production;
+    expect((await request("POST", "/instances")).status).toBe(200);
+    token = staging;
+    expect((await request("POST", "/instances")).status).toBe(502);
+    expect(sb.pendingFaults()).toEqual([]);
+    expect(sb.requests().map((entry) => [entry.tokenName, entry.status, entry.fault])).toEqual([
+      ["production", 200, undefined],
+      ["staging", 502, "respond"],
+    ]);
+    expect(() => parseFault({ match: "/instances", kind: "reset", tokenName: "" })).toThrow(/tokenName/);
+  });
+
+  test("faultMatches: the test of a logged request against a fault's match", () => {
+    expect(faultMatches("PUT /instances/:id", "put", "/api/v1/instances/7?x=1")).toBe(true);
+    expect(faultMatches("GET /instances", "GET", "/api/v1/instances/7")).toBe(false);
+    expect(faultMatches("/instances", "DELETE", "/api/v1/instances")).toBe(true);
   });
 
   test("faults are used first-in, first-out", async () => {

@@ -19,6 +19,11 @@ export interface FaultMatch {
    */
   rate?: number;
   seed?: number;
+  /**
+   * Only requests authenticated by the token with this name (`createToken(…, { name })`): one stack
+   * of two that share an account can lose answers while the other's requests pass untouched.
+   */
+  tokenName?: string;
 }
 
 /** Answer with this instead of performing the operation (429 + Retry-After, 500, 503, a fake 422 …). */
@@ -119,6 +124,12 @@ export function parseFault(value: unknown): SandboxFault {
     base.rate = rate;
   }
   if (value.seed !== undefined) base.seed = nonNegativeInteger(value.seed, "fault.seed");
+  if (value.tokenName !== undefined) {
+    if (typeof value.tokenName !== "string" || value.tokenName === "") {
+      throw new Error("fault.tokenName must be a non-empty string");
+    }
+    base.tokenName = value.tokenName;
+  }
   switch (kind) {
     case "respond": {
       const status = nonNegativeInteger(value.status, "fault.status");
@@ -163,6 +174,15 @@ function parseMatch(match: string): { method: string; segments: string[] } {
   return { method, segments: apiSegments(path) };
 }
 
+/** Whether a request (method and path as received) is one that `match` aims at. */
+export function faultMatches(match: string, method: string, path: string): boolean {
+  const pattern = parseMatch(match);
+  return (
+    (pattern.method === "*" || pattern.method === method.toUpperCase()) &&
+    segmentsMatch(pattern.segments, apiSegments(path))
+  );
+}
+
 function segmentsMatch(pattern: readonly string[], actual: readonly string[]): boolean {
   return (
     pattern.length === actual.length &&
@@ -195,15 +215,17 @@ export class FaultQueue {
 
   /**
    * Takes one use of the first fault matching the request, if any. A fault with a `rate` that
-   * draws "no" for this request lets it through (to the next matching fault, if any).
+   * draws "no" for this request lets it through (to the next matching fault, if any). `tokenName`:
+   * the name of the token the request carries, if it is a known one.
    */
-  take(method: string, path: string): SandboxFault | undefined {
+  take(method: string, path: string, tokenName?: string): SandboxFault | undefined {
     const segments = apiSegments(path);
     const upper = method.toUpperCase();
     const index = this.queue.findIndex(
       (q) =>
         (q.method === "*" || q.method === upper) &&
         segmentsMatch(q.segments, segments) &&
+        (q.fault.tokenName === undefined || q.fault.tokenName === tokenName) &&
         (q.draw === undefined || q.draw() < (q.fault.rate ?? 1)),
     );
     const entry = this.queue[index];

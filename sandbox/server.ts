@@ -151,7 +151,13 @@ async function serve(
 ): Promise<FastifyReply | undefined> {
   const at = new Date().toISOString();
   const { logged, input } = readBody(request);
-  const fault = ctx.faults.take(request.method, request.url);
+  // The token's name only, so a fault can be aimed at one token's requests (faults.ts: tokenName).
+  const bearer = bearerToken(request.headers);
+  const fault = ctx.faults.take(
+    request.method,
+    request.url,
+    bearer === undefined ? undefined : ctx.store.authenticate(bearer)?.name,
+  );
   const record = (status: number | null, tokenName: string | null): void => {
     ctx.log.record({
       method: request.method,
