@@ -216,6 +216,9 @@ describe("matching", () => {
     expect(() => sb.injectFault({ match: "/instances", kind: "reset", times: 0 })).toThrow(/times/);
     expect(() => parseFault({ match: "/instances", kind: "explode" })).toThrow(/kind/);
     expect(() => parseFault({ match: "/instances", kind: "act-then-delay" })).toThrow(/delayMs/);
+    expect(() => parseFault({ match: "/instances", kind: "hold", afterActing: "yes" })).toThrow(
+      /afterActing/,
+    );
   });
 
   test("the queue unit: pending shows what is left", () => {
@@ -270,6 +273,54 @@ describe("timing and connection faults", () => {
     });
     // The server is fine afterwards.
     expect((await request("GET", "/instances")).status).toBe(200);
+  });
+
+  test("hold: never answered and never applied, even after the client has gone", async () => {
+    const id = await createInstance();
+    sb.injectFault({ match: "PUT /instances/:id", kind: "hold" });
+    const client = new AbortController();
+    const held = request("PUT", `/instances/${id}`, {
+      body: JSON.stringify({ name: "Held" }),
+      signal: client.signal,
+    }).catch((error: unknown) => error);
+    await waitFor(() => sb.requests().some((entry) => entry.fault === "hold"));
+    await sleep(200); // held: no answer comes
+    client.abort(); // the client goes away, as a killed process does
+    expect(String(await held)).toMatch(/abort/i);
+    await sleep(100);
+    expect(sb.instances()).toEqual([expect.objectContaining({ id, name: `Instance ${id}` })]);
+    expect(sb.requests().at(-1)).toMatchObject({ method: "PUT", status: null, fault: "hold" });
+  });
+
+  test("hold afterActing: applied, then its answer held until the client goes away", async () => {
+    const id = await createInstance();
+    sb.injectFault({ match: "PUT /instances/:id", kind: "hold", afterActing: true });
+    const client = new AbortController();
+    const held = request("PUT", `/instances/${id}`, {
+      body: JSON.stringify({ name: "Applied" }),
+      signal: client.signal,
+    }).catch((error: unknown) => error);
+    await waitFor(() => sb.requests().some((entry) => entry.fault === "hold"));
+    expect(sb.instances()).toEqual([expect.objectContaining({ id, name: "Applied" })]);
+    expect(sb.requests().at(-1)).toMatchObject({ method: "PUT", status: 200, fault: "hold" });
+    client.abort();
+    expect(String(await held)).toMatch(/abort/i);
+    // The server is fine afterwards.
+    expect((await request("GET", "/instances")).status).toBe(200);
+  });
+
+  test("hold: close() does not wait for a held request", async () => {
+    const own = await startSandbox();
+    const t = own.createToken();
+    own.injectFault({ match: "GET /instances", kind: "hold" });
+    const pending = fetch(`${own.baseUrl}/instances`, {
+      headers: { Accept: "application/json", Authorization: `Bearer ${t}` },
+    }).catch((error: unknown) => error);
+    await waitFor(() => own.requests().length === 1);
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(String(await pending)).toMatch(/fetch failed/);
   });
 
   test("close() does not wait for an injected delay", async () => {

@@ -59,7 +59,18 @@ export interface ResetFault extends FaultMatch {
   resetAfterActing?: boolean;
 }
 
-export type SandboxFault = RespondFault | ActThenDelayFault | DelayThenActFault | ResetFault;
+/**
+ * Hold the request without ever answering, until its client goes away (a killed `pulumi up`) or the
+ * sandbox closes: the crash tests' way to kill a process at a known phase. `afterActing`: the
+ * operation is performed first (a PUT that landed, its answer never sent); otherwise it never is,
+ * not even after the client has gone.
+ */
+export interface HoldFault extends FaultMatch {
+  kind: "hold";
+  afterActing?: boolean;
+}
+
+export type SandboxFault = RespondFault | ActThenDelayFault | DelayThenActFault | ResetFault | HoldFault;
 export type SandboxFaultKind = SandboxFault["kind"];
 
 const API_PREFIX = "/api/v1";
@@ -152,6 +163,12 @@ export function parseFault(value: unknown): SandboxFault {
     case "act-then-delay":
     case "delay-then-act":
       return { ...base, kind, delayMs: nonNegativeInteger(value.delayMs, "fault.delayMs") };
+    case "hold": {
+      const after = value.afterActing;
+      if (after !== undefined && typeof after !== "boolean")
+        throw new Error("fault.afterActing must be a boolean");
+      return after === undefined ? { ...base, kind } : { ...base, kind, afterActing: after };
+    }
     case "reset": {
       const after = value.resetAfterActing;
       if (after !== undefined && typeof after !== "boolean")
@@ -159,7 +176,7 @@ export function parseFault(value: unknown): SandboxFault {
       return after === undefined ? { ...base, kind } : { ...base, kind, resetAfterActing: after };
     }
     default:
-      throw new Error('fault.kind must be "respond", "act-then-delay", "delay-then-act" or "reset"');
+      throw new Error('fault.kind must be "respond", "act-then-delay", "delay-then-act", "reset" or "hold"');
   }
 }
 

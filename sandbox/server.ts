@@ -190,6 +190,11 @@ async function serve(
     record(null, null);
     return resetConnection(request, reply);
   }
+  if (fault?.kind === "hold" && !fault.afterActing) {
+    record(null, null); // logged on arrival, so a test sees the request is held
+    await clientGone(ctx, request);
+    return resetConnection(request, reply);
+  }
 
   const { result, tokenName } = execute(ctx, route, request, input);
 
@@ -204,6 +209,10 @@ async function serve(
     return send(reply, replaced);
   }
   record(result.status, tokenName);
+  if (fault?.kind === "hold") {
+    await clientGone(ctx, request);
+    return resetConnection(request, reply);
+  }
   if (fault?.kind === "act-then-delay" && !(await pause(ctx, fault.delayMs))) {
     return resetConnection(request, reply);
   }
@@ -327,9 +336,19 @@ async function pause(ctx: ServerContext, ms: number): Promise<boolean> {
   }
 }
 
+/** Resolves when the request's connection closes (its client exited or gave up) or the sandbox closes. */
+function clientGone(ctx: ServerContext, request: FastifyRequest): Promise<void> {
+  const socket = request.raw.socket;
+  if (socket.destroyed || ctx.closing.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    socket.once("close", () => resolve());
+    ctx.closing.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
 /** A network error for the client: the TCP connection is reset, no status line is ever sent. */
 function resetConnection(request: FastifyRequest, reply: FastifyReply): undefined {
   void reply.hijack();
-  request.raw.socket.resetAndDestroy();
+  if (!request.raw.socket.destroyed) request.raw.socket.resetAndDestroy();
   return undefined;
 }
