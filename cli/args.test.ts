@@ -17,6 +17,26 @@ describe("parseCommandLine", () => {
     expect(parseCommandLine([])).toEqual({ command: "help" });
   });
 
+  it("reads recover and unmanaged; unmanaged takes --stack several times", () => {
+    expect(parseCommandLine(["recover"])).toEqual({ command: "recover", yes: false });
+    expect(parseCommandLine(["recover", "--stack", "prod", "--yes", "--cwd=infra"])).toEqual({
+      command: "recover",
+      yes: true,
+      stack: "prod",
+      cwd: "infra",
+    });
+    expect(parseCommandLine(["unmanaged"])).toEqual({ command: "unmanaged", format: "text", stacks: [] });
+    expect(parseCommandLine(["unmanaged", "--stack", "prod", "--stack=staging", "--format", "json"])).toEqual(
+      {
+        command: "unmanaged",
+        format: "json",
+        stacks: ["prod", "staging"],
+      },
+    );
+    expect(() => parseCommandLine(["recover", "--yes=no"])).toThrow(UsageError);
+    expect(() => parseCommandLine(["unmanaged", "--api-token", "s3cr3t"])).toThrow(/WAAPI_API_TOKEN/);
+  });
+
   it("refuses a token or base URL on the command line, without repeating it", () => {
     for (const argv of [
       ["discover", "--token", "s3cr3t-token"],

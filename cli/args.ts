@@ -7,11 +7,14 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ENV_VARS } from "../provider/settings";
 import { DISCOVER_FORMATS, type DiscoverFormat } from "./discover";
 import { DRIFT_FORMATS, type DriftFormat } from "./drift-report";
+import { UNMANAGED_FORMATS, type UnmanagedFormat } from "./unmanaged";
 
 export type Command =
   | { command: "help" }
   | { command: "discover"; format: DiscoverFormat; out?: string }
-  | { command: "drift"; format: DriftFormat; cwd?: string; stack?: string };
+  | { command: "drift"; format: DriftFormat; cwd?: string; stack?: string }
+  | { command: "recover"; yes: boolean; cwd?: string; stack?: string }
+  | { command: "unmanaged"; format: UnmanagedFormat; cwd?: string; stacks: string[] };
 
 export const USAGE = `Usage:
   pulumi-waapi discover [--format typescript|json|import] [--out FILE]
@@ -20,9 +23,16 @@ export const USAGE = `Usage:
   pulumi-waapi drift [--cwd DIR] [--stack NAME] [--format text|markdown|json]
       Runs \`pulumi preview --refresh --json\` for the stack and reports, per instance, what differs
       from the program. Exit codes: 0 no drift, 7 drift, 1 error.
+  pulumi-waapi recover [--cwd DIR] [--stack NAME] [--yes]
+      After a killed \`pulumi up\`: gives each create it left pending the instance it made (or clears it
+      when it made none), so that the next \`pulumi up\` creates nothing twice. Without --yes it only
+      says what it would do. Exit codes: 0 nothing left pending, 8 some left undecided, 1 error.
+  pulumi-waapi unmanaged [--cwd DIR] [--stack NAME]... [--format text|json]
+      Lists the account's instances that none of the stacks records, with the coverage and the command
+      that adopts each. Exit codes: 0 all managed, 7 unmanaged instances, 1 error.
 
 The API token and base URL come from ${ENV_VARS.apiToken} and ${ENV_VARS.baseUrl} (discover), or from
-the stack's config (drift); never from the command line, where \`ps\` and shell history would show them.`;
+the stack's config (drift, recover, unmanaged); never from the command line, where \`ps\` and shell history would show them.`;
 
 /** A command line that cannot be run; the message says what to type instead. */
 export class UsageError extends Error {
@@ -60,16 +70,57 @@ export function parseCommandLine(argv: readonly string[]): Command {
         ...(values["stack"] !== undefined && { stack: values["stack"] }),
       };
     }
+    case "recover": {
+      const values = parseOptions(rest, { cwd: { type: "string" }, stack: { type: "string" } }, ["yes"]);
+      return {
+        command,
+        yes: values["yes"] === "true",
+        ...(values["cwd"] !== undefined && { cwd: values["cwd"] }),
+        ...(values["stack"] !== undefined && { stack: values["stack"] }),
+      };
+    }
+    case "unmanaged": {
+      const { values, stacks } = parseUnmanaged(rest);
+      return {
+        command,
+        format: oneOf("--format", values["format"] ?? "text", UNMANAGED_FORMATS),
+        stacks,
+        ...(values["cwd"] !== undefined && { cwd: values["cwd"] }),
+      };
+    }
     default:
       throw new UsageError(
-        `Unknown command${command.startsWith("-") ? " or option" : ""}: use discover or drift.`,
+        `Unknown command${command.startsWith("-") ? " or option" : ""}: use discover, drift, recover or unmanaged.`,
       );
   }
 }
 
 type StringOptions = Record<string, { type: "string" }>;
 
-function parseOptions(args: string[], options: StringOptions): Record<string, string | undefined> {
+/** unmanaged's options: `--stack` may be given several times. */
+function parseUnmanaged(args: string[]): { values: Record<string, string | undefined>; stacks: string[] } {
+  const stacks: string[] = [];
+  const others: string[] = [];
+  for (let n = 0; n < args.length; n++) {
+    const arg = args[n] ?? "";
+    if (arg === "--stack" && n + 1 < args.length) stacks.push(args[++n] ?? "");
+    else if (arg.startsWith("--stack=")) stacks.push(arg.slice("--stack=".length));
+    else others.push(arg);
+  }
+  const values = parseOptions([...others, ...stacks.flatMap((stack) => ["--stack", stack]).slice(0, 2)], {
+    format: { type: "string" },
+    cwd: { type: "string" },
+    stack: { type: "string" },
+  });
+  return { values, stacks };
+}
+
+/** `flags`: boolean options, returned as "true" when given. */
+function parseOptions(
+  args: string[],
+  options: StringOptions,
+  flags: readonly string[] = [],
+): Record<string, string | undefined> {
   for (const arg of args) {
     const name = /^--?([^=]*)/.exec(arg)?.[1]?.toLowerCase();
     if (name !== undefined && SECRET_OPTIONS.has(name)) {
@@ -79,16 +130,21 @@ function parseOptions(args: string[], options: StringOptions): Record<string, st
       );
     }
   }
-  const config: ParseArgsConfig = { args, options, strict: true, allowPositionals: false };
+  const all: ParseArgsConfig["options"] = { ...options };
+  for (const flag of flags) all[flag] = { type: "boolean" };
+  const config: ParseArgsConfig = { args, options: all, strict: true, allowPositionals: false };
   try {
     const { values } = parseArgs(config);
     return Object.fromEntries(
-      Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : undefined]),
+      Object.entries(values).map(([key, value]) => [
+        key,
+        typeof value === "string" ? value : value === true ? "true" : undefined,
+      ]),
     );
   } catch (error) {
     // Node's messages quote the offending argument: say which kind of mistake it is instead, naming
     // only an option that looks like one (a plain word of letters and dashes, not a pasted value).
-    const allowed = Object.keys(options)
+    const allowed = Object.keys(all)
       .map((option) => `--${option}`)
       .join(", ");
     const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
@@ -100,7 +156,7 @@ function parseOptions(args: string[], options: StringOptions): Record<string, st
     }
     const unknown = args
       .map((arg) => /^--([a-z][a-z-]{0,30})(?:=|$)/i.exec(arg)?.[1])
-      .find((name) => name !== undefined && !(name in options));
+      .find((name) => name !== undefined && !(name in all));
     throw new UsageError(`Unknown option${unknown ? ` --${unknown}` : ""}; the options are ${allowed}.`);
   }
 }

@@ -9,9 +9,9 @@
  * deployed yet. The `pulumi` on PATH runs it, with this process's environment: the stack's config (or
  * WAAPI_API_TOKEN) gives the provider its token; drift itself never reads one.
  */
-import { execFile } from "node:child_process";
 import { DIFFED_PROPERTIES, propertyChanges, type DiffedProperty } from "../provider/instance/state";
 import { INSTANCE_TYPE } from "../provider/native/tokens";
+import { runPulumi, stackArgs } from "./pulumi";
 import {
   SECRET_PLACEHOLDER,
   type DriftReport,
@@ -44,39 +44,13 @@ export interface DriftOptions {
 }
 
 export async function runDrift(options: DriftOptions): Promise<DriftReport> {
-  const args = ["preview", "--refresh", "--json", "--non-interactive"];
-  if (options.stack !== undefined) args.push("--stack", options.stack);
+  const args = ["preview", "--refresh", "--json", ...stackArgs(options.stack)];
   const { stdout, stderr, failure } = await runPulumi(args, options);
   const preview = parsePreview(stdout);
   if (failure !== undefined) throw new DriftError(pulumiFailure(preview, stderr, failure));
   if (preview === undefined)
     throw new DriftError(`\`pulumi preview --json\` printed no JSON. ${stderr.trim()}`);
   return analysePreview(preview, options.stack);
-}
-
-interface PulumiRun {
-  stdout: string;
-  stderr: string;
-  /** Why pulumi failed, when it did. */
-  failure?: string;
-}
-
-function runPulumi(args: string[], options: DriftOptions): Promise<PulumiRun> {
-  return new Promise((resolve) => {
-    execFile(
-      "pulumi",
-      args,
-      { cwd: options.cwd, env: { ...options.env }, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ stdout, stderr });
-        const failure =
-          "code" in error && error.code === "ENOENT"
-            ? "The `pulumi` command was not found on PATH (or --cwd does not exist). Install the Pulumi CLI: https://www.pulumi.com/docs/install/"
-            : `\`pulumi ${args.join(" ")}\` failed${typeof error.code === "number" ? ` (exit code ${error.code})` : ""}.`;
-        resolve({ stdout, stderr, failure });
-      },
-    );
-  });
 }
 
 /** Pulumi's own error messages: the preview's error diagnostics, and what it wrote to stderr. */

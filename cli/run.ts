@@ -1,6 +1,8 @@
 /**
- * `pulumi-waapi`: take over an existing WAAPI account (`discover`) and report drift (`drift`).
- * Exit codes: 0 done (drift: no drift), 7 drift found, 1 error. The bin is ./main.ts.
+ * `pulumi-waapi`: take over an existing WAAPI account (`discover`), report drift (`drift`), repair a
+ * stack after a killed run (`recover`), list the instances no stack records (`unmanaged`).
+ * Exit codes: 0 done (drift: no drift; unmanaged: all managed), 7 drift or unmanaged instances found,
+ * 8 pending creates left undecided, 1 error. The bin is ./main.ts.
  */
 import { writeFileSync } from "node:fs";
 import { WaapiClient } from "../provider/client";
@@ -9,8 +11,10 @@ import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
 import { discoverInstances, renderDiscovered } from "./discover";
 import { runDrift } from "./drift";
 import { renderDriftReport } from "./drift-report";
+import { renderRecovery, runRecover } from "./recover";
+import { renderUnmanaged, runUnmanaged } from "./unmanaged";
 
-export const EXIT = { ok: 0, error: 1, drift: 7 } as const;
+export const EXIT = { ok: 0, error: 1, drift: 7, unmanaged: 7, undecided: 8 } as const;
 
 /** Where a run reads its environment and writes its output; the bin passes the process's own. */
 export interface CommandIo {
@@ -38,6 +42,10 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
         return await discover(command, io);
       case "drift":
         return await drift(command, io);
+      case "recover":
+        return await recover(command, io);
+      case "unmanaged":
+        return await unmanaged(command, io);
     }
   } catch (error) {
     io.stderr(`pulumi-waapi ${command.command}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -80,6 +88,27 @@ async function drift(command: Extract<Command, { command: "drift" }>, io: Comman
   });
   io.stdout(renderDriftReport(report, command.format));
   return report.drifted ? EXIT.drift : EXIT.ok;
+}
+
+async function recover(command: Extract<Command, { command: "recover" }>, io: CommandIo): Promise<number> {
+  const result = await runRecover({
+    cwd: command.cwd ?? io.cwd,
+    env: io.env,
+    yes: command.yes,
+    log: (line) => io.stderr(`${line}\n`),
+    ...(command.stack !== undefined && { stack: command.stack }),
+  });
+  io.stdout(renderRecovery(result, command.yes));
+  return result.decisions.some((decision) => decision.action === "undecided") ? EXIT.undecided : EXIT.ok;
+}
+
+async function unmanaged(
+  command: Extract<Command, { command: "unmanaged" }>,
+  io: CommandIo,
+): Promise<number> {
+  const report = await runUnmanaged({ cwd: command.cwd ?? io.cwd, env: io.env, stacks: command.stacks });
+  io.stdout(renderUnmanaged(report, command.format));
+  return report.unmanaged.length > 0 ? EXIT.unmanaged : EXIT.ok;
 }
 
 /** The base URL for a message: credentials in it are as secret as the token. */
