@@ -1,5 +1,5 @@
 import type { ApiInstance } from "../provider/waapi-api";
-import { planRecovery, renderRecovery, type PendingDeclaration } from "./recover";
+import { planRecovery, renderRecovery, type Decision, type PendingDeclaration } from "./recover";
 
 const urn = (name: string) => `urn:pulumi:prod::account::waapi:index:Instance::${name}`;
 const made = (id: number): ApiInstance => ({
