@@ -110,15 +110,10 @@ describe("planRecovery", () => {
 
 describe("renderRecovery", () => {
   it("says what it did, what it would do, and what it left undecided", () => {
-    const decisions = [
-      { urn: urn("a"), action: "import", instanceId: 1001, why: "configured" } as const,
-      { urn: urn("b"), action: "clear" } as const,
-      {
-        urn: urn("c"),
-        action: "undecided",
-        candidates: [1002, 1003],
-        why: "2 unrecorded instances",
-      } as const,
+    const decisions: Decision[] = [
+      { urn: urn("a"), action: "import", instanceId: 1001, why: "configured" },
+      { urn: urn("b"), action: "clear" },
+      { urn: urn("c"), action: "undecided", candidates: [1002, 1003], why: "2 unrecorded instances" },
     ];
     const text = renderRecovery({ decisions, otherPending: [], applied: true }, true);
     expect(text).toContain("a: recorded instance 1001");
