@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { WaapiPermissionError, WaapiServerError, type WaapiErrorContext } from "../client";
-import type { ApiInstance } from "../waapi-api";
-import { AmbiguousCreateError, CreationLedger, MAX_CREATE_ATTEMPTS, type CreationClient } from "./creation";
+import { serverDefaultName, type ApiInstance } from "../waapi-api";
+import {
+  AmbiguousCreateError,
+  CreationLedger,
+  MAX_CREATE_ATTEMPTS,
+  MAX_SETTLE_MS,
+  POLL_MS,
+  QUIET_MS,
+  claimName,
+  type CreationClient,
+} from "./creation";
 
 /** How the fake server treats one POST. */
 type Outcome = "answered" | "lost after acting" | "lost before acting" | "refused";
@@ -15,13 +24,16 @@ const POST: WaapiErrorContext = {
 
 /**
  * An account on a fake WAAPI. Every request takes `step` twice (it arrives, then its answer does),
- * so a scheduler can interleave them any way it likes. POSTs follow `plan`, then are answered.
+ * so a scheduler can interleave them any way it likes. POSTs follow `plan`, then are answered. An
+ * instance starts as the server makes them (its default name); `touch` is someone's PUT.
  */
 class FakeAccount {
   readonly ids: number[] = [];
   readonly existing: number[];
+  private readonly names = new Map<number, string>();
   lists = 0;
   posts = 0;
+  puts = 0;
   postsInFlight = 0;
   mostPostsInFlight = 0;
   private nextId = 100;
@@ -32,15 +44,35 @@ class FakeAccount {
     existing = 2,
     private readonly canList = true,
   ) {
-    for (let n = 0; n < existing; n++) this.ids.push(this.nextId++);
+    for (let n = 0; n < existing; n++) this.touch(this.createElsewhere(), `Existing ${n}`);
     this.existing = [...this.ids];
   }
 
-  /** An instance made by someone else (the dashboard, another stack). */
+  /** An instance made by someone else (the dashboard, another stack), as the server makes it. */
   createElsewhere(): number {
     const id = this.nextId++;
     this.ids.push(id);
     return id;
+  }
+
+  /** Someone's PUT: the instance is no longer as the server made it. */
+  touch(id: number, name: string): void {
+    this.names.set(id, name);
+  }
+
+  nameOf(id: number): string {
+    return this.names.get(id) ?? serverDefaultName(id);
+  }
+
+  private instance(id: number): ApiInstance {
+    return {
+      id,
+      owner: "owner@example.com",
+      name: this.nameOf(id),
+      webhook_url: null,
+      webhook_events: [],
+      is_trial: false,
+    };
   }
 
   readonly client: CreationClient = {
@@ -53,7 +85,7 @@ class FakeAccount {
         const id =
           outcome === "answered" || outcome === "lost after acting" ? this.createElsewhere() : undefined;
         await this.step("POST answered");
-        if (id !== undefined && outcome === "answered") return instance(id);
+        if (id !== undefined && outcome === "answered") return this.instance(id);
         if (outcome === "refused") throw new WaapiPermissionError({ ...POST, statusCode: 403 });
         throw new WaapiServerError({ ...POST, statusCode: 502, outcomeUnknown: true });
       } finally {
@@ -70,14 +102,31 @@ class FakeAccount {
           method: "GET",
           statusCode: 403,
         });
-      return this.ids.map(instance);
+      return this.ids.map((id) => this.instance(id));
+    },
+    getInstance: async (id) => {
+      await this.step("GET /instances/:id");
+      return this.instance(Number(id));
+    },
+    updateInstance: async (id, body) => {
+      this.puts++;
+      await this.step("PUT /instances/:id");
+      this.touch(Number(id), body.name ?? this.nameOf(Number(id)));
+      return {
+        status: "success",
+        instanceId: String(id),
+        name: this.nameOf(Number(id)),
+        instanceStatus: "qr",
+        instanceWebhook: null,
+        instanceEvents: [],
+      };
     },
   };
 }
 
-function instance(id: number): ApiInstance {
-  return { id, owner: "owner@example.com", name: "", webhook_url: null, webhook_events: [], is_trial: false };
-}
+/** The re-lists of a settle on a quiet account: the quiet window in polls. */
+const SETTLE_LISTS = Math.ceil(QUIET_MS / POLL_MS);
+const MAX_SETTLE_LISTS = Math.ceil(MAX_SETTLE_MS / POLL_MS);
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -120,8 +169,10 @@ describe("CreationLedger", () => {
     const results = await createAll(new CreationLedger(tick), account, 4);
     expect(ids(results)).toEqual(made(account));
     expect(made(account)).toHaveLength(4);
-    expect(account.lists).toBe(2); // the snapshot, and one recovery for both
+    // The snapshot, and one recovery for both: its list and the settle's re-lists.
+    expect(account.lists).toBe(2 + SETTLE_LISTS);
     expect(account.posts).toBe(4);
+    expect(account.puts).toBe(2); // one claim each
   });
 
   it("a waiting POST that made nothing sends a fresh POST; the one that made an instance keeps it", async () => {
@@ -143,8 +194,11 @@ describe("CreationLedger", () => {
 
   it("more unexplained ids than waiting POSTs: an error naming every candidate, for each of them", async () => {
     const account = new FakeAccount(tick, ["lost after acting"]);
+    let once = true;
     const ledger = new CreationLedger(async () => {
-      account.createElsewhere(); // someone else creates an instance during the recovery's grace
+      // Someone else creates an instance during the recovery's grace, and leaves it as the server made it.
+      if (once) account.createElsewhere();
+      once = false;
       await tick();
     });
     const [result] = await createAll(ledger, account, 1);
@@ -172,7 +226,7 @@ describe("CreationLedger", () => {
     let failNext = true;
     const list = account.client.listInstances;
     const client: CreationClient = {
-      createInstance: () => account.client.createInstance(),
+      ...account.client,
       listInstances: () => {
         if (!failNext) return list();
         failNext = false;
@@ -223,8 +277,8 @@ describe("CreationLedger", () => {
           }
           const ambiguous = plan.slice(0, account.posts).filter((o) => o.startsWith("lost")).length;
           if (ambiguous > 0) ambiguousRuns++;
-          // One list before the first POST; after that, at most one per ambiguous POST (batched).
-          expect(account.lists).toBeLessThanOrEqual(1 + ambiguous);
+          // One list before the first POST; after that, at most one recovery per ambiguous POST (batched).
+          expect(account.lists).toBeLessThanOrEqual(1 + ambiguous * (1 + MAX_SETTLE_LISTS));
           if (ambiguous === 0) expect(account.lists).toBe(1);
         },
       ),
@@ -237,7 +291,129 @@ describe("CreationLedger", () => {
     const account = new FakeAccount(tick, Array<Outcome>(6).fill("lost after acting"));
     const results = await createAll(new CreationLedger(tick), account, 6);
     expect(ids(results)).toEqual(made(account));
-    expect(account.lists).toBe(2);
+    expect(account.lists).toBe(2 + SETTLE_LISTS);
     expect(account.posts).toBe(6);
+  });
+
+  it("a neighbour's new instance, named a moment after its POST, is told from ours, which stays as the server made it", async () => {
+    const account = new FakeAccount(tick, ["lost after acting"]);
+    let waits = 0;
+    let neighbour = 0;
+    const ledger = new CreationLedger(async () => {
+      // Another stack's POST lands during the recovery's grace; its PUT, two polls later.
+      if (waits === 0) neighbour = account.createElsewhere();
+      if (waits === 2) account.touch(neighbour, "Production line");
+      waits++;
+      await tick();
+    });
+    const warnings: string[] = [];
+    const ours = await ledger.create(account.client, (message) => warnings.push(message));
+    expect(made(account)).toEqual([ours.id, neighbour].sort((a, b) => a - b));
+    expect(ours.id).not.toBe(neighbour);
+    expect(account.nameOf(ours.id)).toMatch(/^pulumi-waapi claim [0-9a-f]{12}$/);
+    expect(account.nameOf(neighbour)).toBe("Production line"); // never written by us
+    expect(account.posts).toBe(1);
+    // One line says why it waits, one what it found.
+    expect(warnings).toEqual([
+      expect.stringContaining("Waiting until the account settles"),
+      expect.stringContaining(`instance ${ours.id} appeared`),
+    ]);
+  });
+
+  it("an instance of someone else's that stays untouched too: the typed error names both, nothing claimed", async () => {
+    const account = new FakeAccount(tick, ["lost after acting"]);
+    let first = true;
+    const ledger = new CreationLedger(async () => {
+      if (first) account.createElsewhere(); // another stack's POST whose answer was lost too
+      first = false;
+      await tick();
+    });
+    const error = await ledger.create(account.client).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(AmbiguousCreateError);
+    expect(error).toMatchObject({ code: "ERR_WAAPI_CREATE_AMBIGUOUS", candidateIds: made(account) });
+    expect(account.puts).toBe(0);
+  });
+
+  it("a claim overwritten by someone else's: the instance is theirs, and our create POSTs afresh", async () => {
+    const account = new FakeAccount(tick, ["lost after acting"]);
+    let rival: number | undefined;
+    const client: CreationClient = {
+      ...account.client,
+      updateInstance: async (id, body) => {
+        const answer = await account.client.updateInstance(id, body);
+        rival = Number(id);
+        account.touch(rival, claimName("0123456789ab")); // another claimer's PUT lands after ours
+        return answer;
+      },
+    };
+    const ours = await new CreationLedger(tick).create(client);
+    expect(rival).toBeDefined();
+    expect(ours.id).not.toBe(rival);
+    expect(made(account)).toEqual([rival, ours.id]);
+    expect(account.posts).toBe(2);
+  });
+
+  it("a fresh process takes an instance a failed create left as the server made it, instead of a POST", async () => {
+    const account = new FakeAccount(tick);
+    const leftover = account.createElsewhere(); // a POST whose answer was lost, in an earlier process
+    const warnings: string[] = [];
+    const results = await Promise.all([
+      new CreationLedger(tick).create(account.client, (message) => warnings.push(message)),
+    ]);
+    expect(results.map((result) => result.id)).toEqual([leftover]);
+    expect(account.posts).toBe(0);
+    expect(account.lists).toBe(1 + SETTLE_LISTS);
+    expect(warnings[0]).toContain(`still as the server made them (${leftover})`);
+    expect(warnings[1]).toContain(`Instance ${leftover} was still as the server made it`);
+  });
+
+  it("a leftover named meanwhile (another stack's create under way) is not taken: the create POSTs", async () => {
+    const account = new FakeAccount(tick);
+    const theirs = account.createElsewhere();
+    let waits = 0;
+    const ledger = new CreationLedger(async () => {
+      if (waits++ === 1) account.touch(theirs, "Their line");
+      await tick();
+    });
+    const [a, b] = await Promise.all([ledger.create(account.client), ledger.create(account.client)]);
+    expect(account.nameOf(theirs)).toBe("Their line");
+    expect(account.posts).toBe(2);
+    expect(made(account)).toEqual([theirs, a?.id, b?.id].sort((x = 0, y = 0) => x - y));
+    // Creates after the round do not wait again.
+    await ledger.create(account.client);
+    expect(account.posts).toBe(3);
+  });
+
+  it("the recovery's own list fails: the create fails saying so, and the next process reuses the instance", async () => {
+    const account = new FakeAccount(tick, ["lost after acting"]);
+    let lists = 0;
+    const client: CreationClient = {
+      ...account.client,
+      listInstances: () =>
+        lists++ === 1
+          ? Promise.reject(new WaapiServerError({ ...POST, method: "GET", statusCode: 503 }))
+          : account.client.listInstances(),
+    };
+    const error = await new CreationLedger(tick).create(client).then(
+      () => new Error("the create succeeded"),
+      (failure: Error) => failure,
+    );
+    expect(error.message).toContain("Listing the account's instances to find out failed too");
+    expect(error.message).toContain("running `pulumi up` again takes the instance");
+    const [left] = made(account);
+    const again = await new CreationLedger(tick).create(account.client);
+    expect(again.id).toBe(left);
+    expect(account.posts).toBe(1);
+  });
+
+  it("no leftovers, no lost answer: one list per process, then POSTs only", async () => {
+    const account = new FakeAccount(tick);
+    const ledger = new CreationLedger(tick);
+    await Promise.all([ledger.create(account.client), ledger.create(account.client)]);
+    expect({ lists: account.lists, posts: account.posts, puts: account.puts }).toEqual({
+      lists: 1,
+      posts: 2,
+      puts: 0,
+    });
   });
 });

@@ -152,3 +152,60 @@ it("concurrent creates with ambiguous POSTs among them: one instance each, no du
   ).toEqual(Array.from({ length: 8 }, (_, n) => `Line ${n}`));
   expect(sandbox.pendingFaults()).toEqual([]);
 });
+
+it("the recovery's own list fails after a lost answer: nothing recorded, and the next process reuses that instance", async () => {
+  const p = await provider();
+  await p.create({ name: "Existing" });
+  sandbox.injectFault({ kind: "respond", match: "POST /instances", status: 502, afterActing: true });
+  // The list after the lost answer fails, retries included (the client tries a GET up to 3 times).
+  sandbox.injectFault({ kind: "respond", match: "GET /instances", status: 503, times: 5 });
+  const error = await thrownBy(() => p.create(support));
+  expect(error.message).toContain("Listing the account's instances to find out failed too");
+  expect(error["id"]).toBeUndefined(); // not recorded
+  const left = sandbox.instances().find((instance) => instance.name === `Instance ${instance.id}`);
+  expect(left).toBeDefined();
+  sandbox.clearFaults();
+
+  // A re-run is a new provider process: a new connection, so a new ledger (here: another token).
+  sandbox.clearRequests();
+  const rerun = await provider(sandbox.createToken());
+  const { id } = await rerun.create(support);
+  expect(Number(id)).toBe(left?.id);
+  expect(calls().filter((call) => call.startsWith("POST"))).toEqual([]);
+  expect(sandbox.instances()).toHaveLength(2);
+  expect(sandbox.instances()[1]).toMatchObject({ id: left?.id, name: support.name });
+});
+
+it("a neighbour's instance made during the recovery, and named by its PUT, is not taken", async () => {
+  const p = await provider(sandbox.createToken(undefined, { name: "staging" }));
+  await p.create({ name: "Ours from before" });
+  const neighbour = sandbox.createToken(undefined, { name: "production" });
+  const { baseUrl } = sandbox;
+  const asNeighbour = { authorization: `Bearer ${neighbour}`, accept: "application/json" };
+  sandbox.injectFault({
+    kind: "respond",
+    match: "POST /instances",
+    status: 502,
+    afterActing: true,
+    tokenName: "staging",
+  });
+  const ours = p.create(support);
+  // Another stack's create, beside ours: its POST, and its PUT a second later.
+  const made = await fetch(`${baseUrl}/instances`, { method: "POST", headers: asNeighbour });
+  const theirs = ((await made.json()) as { instance: { id: number } }).instance.id;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await fetch(`${baseUrl}/instances/${theirs}`, {
+    method: "PUT",
+    headers: { ...asNeighbour, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Production line" }),
+  });
+  const { id } = await ours;
+  expect(Number(id)).not.toBe(theirs);
+  expect(sandbox.pendingFaults()).toEqual([]); // the fault struck our POST
+  expect(
+    sandbox
+      .instances()
+      .map((instance) => instance.name)
+      .sort(),
+  ).toEqual(["Ours from before", "Production line", support.name]);
+});

@@ -358,10 +358,15 @@ it("tells the engine's Log, at the address Attach gave, that it recovered a crea
     const created = await create({ name: "Support line" });
 
     expect(sandbox.instances().map((instance) => String(instance.id))).toEqual([created.id]);
+    // Why it waits (the recovery watches the new instance stay untouched), then what it found.
     expect(logged.map((entry) => [entry.getSeverity(), entry.getUrn()])).toEqual([
+      [LogSeverity.WARNING, URN],
       [LogSeverity.WARNING, URN],
     ]);
     expect(logged[0]?.getMessage()).toMatch(
+      /^The answer to a POST that creates an instance was lost.*Waiting until/,
+    );
+    expect(logged[1]?.getMessage()).toMatch(
       new RegExp(
         `^The answer to the POST that creates an instance was lost \\(.*502.*\\), and instance ${created.id} appeared`,
       ),
