@@ -111,6 +111,10 @@ function bundle() {
       sourcefile: "pulumi-resource-waapi",
       loader: "js",
     },
+    // Paths in the bundle's comments as the package sees them, so a clone whose node_modules is a
+    // link to another checkout's makes the same bundle, and finds it in the cache.
+    absWorkingDir: ROOT,
+    preserveSymlinks: true,
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -200,6 +204,18 @@ async function build(dir, version, code, files, targets) {
   }
 }
 
+/** Keeps the cache to the three builds used last (about 190 MB each); `kept` was used just now. */
+function prune(kept) {
+  const now = new Date();
+  fs.utimesSync(kept, now, now);
+  const builds = fs
+    .readdirSync(CACHE)
+    .filter((name) => name.startsWith("plugin-executables-"))
+    .map((name) => ({ path: join(CACHE, name), used: fs.statSync(join(CACHE, name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const { path } of builds.slice(3)) fs.rmSync(path, { recursive: true, force: true });
+}
+
 async function main() {
   const { out, targets } = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(join(ROOT, "dist", "provider", "native", "main.js"))) {
@@ -232,6 +248,7 @@ async function main() {
       fs.rmSync(staging, { recursive: true, force: true });
     }
   }
+  prune(cached);
   fs.mkdirSync(out, { recursive: true });
   const sums = [];
   for (const name of wanted) {
