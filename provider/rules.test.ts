@@ -1,8 +1,15 @@
 import fc from "fast-check";
-import { validateInstanceUpdate } from "../sandbox/validation";
+import { validateInstanceUpdate, validatePairingRequest } from "../sandbox/validation";
 import { checkInstanceInputs, type InstanceInputs } from "./instance/inputs";
 import { updateBodyFor } from "./instance/state";
-import { MAX_NAME_LENGTH, MAX_WEBHOOK_URL_LENGTH, nameProblem, webhookUrlProblem } from "./rules";
+import {
+  MAX_NAME_LENGTH,
+  MAX_WEBHOOK_URL_LENGTH,
+  PHONE_NUMBER_DIGITS,
+  nameProblem,
+  phoneNumberProblem,
+  webhookUrlProblem,
+} from "./rules";
 import { isAsServerMade, serverDefaultName } from "./waapi-api";
 import { WEBHOOK_EVENTS } from "./waapi-api";
 
@@ -170,5 +177,38 @@ describe("isAsServerMade", () => {
     expect(isAsServerMade({ ...made, name: serverDefaultName(1002) })).toBe(false);
     expect(isAsServerMade({ ...made, webhook_url: "https://hooks.example.com/a" })).toBe(false);
     expect(isAsServerMade({ ...made, webhook_events: ["message"] })).toBe(false);
+  });
+});
+
+describe("phoneNumberProblem", () => {
+  it.each(["50664083362", " 50664083362 ", "4915112345678", "6831234", "123456789012345"])(
+    "accepts %j",
+    (phoneNumber) => {
+      expect(phoneNumberProblem(phoneNumber)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ["", { kind: "empty" }],
+    ["   ", { kind: "empty" }],
+    ["+50664083362", { kind: "symbol", codePoint: 0x2b, index: 0 }],
+    ["506 6408 3362", { kind: "symbol", codePoint: 0x20, index: 3 }],
+    ["506-64083362", { kind: "symbol", codePoint: 0x2d, index: 3 }],
+    ["(506)64083362", { kind: "symbol", codePoint: 0x28, index: 0 }],
+    ["５０６６４０８３３６２", { kind: "symbol", codePoint: 0xff15, index: 0 }], // full-width digits are not digits here
+    ["064083362", { kind: "leading-zero" }],
+    ["123456", { kind: "too-short", length: 6, min: PHONE_NUMBER_DIGITS.min }],
+    ["1234567890123456", { kind: "too-long", length: 16, max: PHONE_NUMBER_DIGITS.max }],
+  ])("rejects %j", (phoneNumber, expected) => {
+    expect(phoneNumberProblem(phoneNumber)).toEqual(expected);
+  });
+
+  it("the sandbox answers 422 exactly for the strings the rule refuses", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[0-9+ ()-]{0,18}$/), fc.string()), (phoneNumber) => {
+        const refused = phoneNumberProblem(phoneNumber) !== undefined;
+        expect(validatePairingRequest({ phoneNumber }).ok).toBe(!refused);
+      }),
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What a valid instance name, webhook URL and event list are: the one statement of WAAPI's input
+ * What a valid instance name, webhook URL, event list and phone number are: the one statement of WAAPI's input
  * rules. The provider's `check` (instance/inputs.ts) and the sandbox's `PUT` validation
  * (sandbox/validation.ts) both ask these functions, so `check` can never be looser than the sandbox's
  * picture of the server: whatever the server would answer 422, `check` has refused first.
@@ -94,6 +94,37 @@ export function webhookUrlProblem(url: string): TextProblem | undefined {
 /** The positions in an event list that are not WAAPI events. Repeats are fine: it is a set. */
 export function invalidEventIndexes(events: readonly unknown[]): number[] {
   return events.flatMap((event, index) => (isWebhookEvent(event) ? [] : [index]));
+}
+
+/**
+ * A phone number for WAAPI's pairing code: "international format without symbols (e.g.
+ * 50664083362)" (the contract). Read as E.164 without its `+`: the country code first (never 0), then
+ * the national number, 7 to 15 digits in all (E.164's maximum is 15; the shortest numbers in use, a
+ * 3-digit country code with a 4-digit number, have 7). Spaces, `+`, `-`, `(` or `.` are symbols.
+ */
+export const PHONE_NUMBER_DIGITS = { min: 7, max: 15 } as const;
+
+export type PhoneNumberProblem =
+  | { kind: "empty" }
+  | { kind: "symbol"; codePoint: number; index: number }
+  | { kind: "leading-zero" }
+  | { kind: "too-short"; length: number; min: number }
+  | { kind: "too-long"; length: number; max: number };
+
+/** What is wrong with a (trimmed) phone number for a pairing code, if anything. */
+export function phoneNumberProblem(phoneNumber: string): PhoneNumberProblem | undefined {
+  const characters = [...phoneNumber.trim()];
+  if (characters.length === 0) return { kind: "empty" };
+  const symbol = firstMatching(characters, (_codePoint, character) => !/^[0-9]$/.test(character));
+  if (symbol) return { kind: "symbol", ...symbol };
+  if (characters[0] === "0") return { kind: "leading-zero" };
+  if (characters.length < PHONE_NUMBER_DIGITS.min) {
+    return { kind: "too-short", length: characters.length, min: PHONE_NUMBER_DIGITS.min };
+  }
+  if (characters.length > PHONE_NUMBER_DIGITS.max) {
+    return { kind: "too-long", length: characters.length, max: PHONE_NUMBER_DIGITS.max };
+  }
+  return undefined;
 }
 
 /** "a line feed (U+000A)", for messages. */

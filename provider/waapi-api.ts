@@ -44,16 +44,51 @@ export const PERMISSIONS = ["create", "read", "update", "delete"] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** The instance operations the provider uses, and the token permission each one needs. */
+/**
+ * The operations the client offers, and the token permission each one needs. The token guide names
+ * the four permissions for instances only; for the linked-client endpoints this assumes what a
+ * careful reading implies: looking at the client (its status, the QR code, who linked it) is a
+ * `read` of the instance, and acting on it (asking for a pairing code, reboot, logout) changes the
+ * instance, an `update`. Neither deletes anything, so neither needs `delete`.
+ */
 export const OPERATION_PERMISSIONS = {
   listInstances: "read",
   createInstance: "create",
   getInstance: "read",
   updateInstance: "update",
   deleteInstance: "delete",
+  getClientStatus: "read",
+  getQrCode: "read",
+  getClientMe: "read",
+  requestPairingCode: "update",
+  rebootClient: "update",
+  logoutClient: "update",
 } as const satisfies Record<string, Permission>;
 
+/** Every operation of the client (the name is older than the linked-client operations). */
 export type InstanceOperation = keyof typeof OPERATION_PERMISSIONS;
+
+/** The linked-client operations: they act on the WhatsApp client of an instance, `{id}` in the path. */
+export const CLIENT_OPERATIONS = [
+  "getClientStatus",
+  "getQrCode",
+  "getClientMe",
+  "requestPairingCode",
+  "rebootClient",
+  "logoutClient",
+] as const satisfies readonly InstanceOperation[];
+
+export type ClientOperation = (typeof CLIENT_OPERATIONS)[number];
+
+/** Where each linked-client operation lives, below the base URL; the client and the sandbox both route by it. */
+export const CLIENT_ROUTES = {
+  getClientStatus: { method: "GET", path: "/instances/{id}/client/status" },
+  getQrCode: { method: "GET", path: "/instances/{id}/client/qr" },
+  getClientMe: { method: "GET", path: "/instances/{id}/client/me" },
+  requestPairingCode: { method: "POST", path: "/instances/{id}/client/action/request-pairing-code" },
+  rebootClient: { method: "POST", path: "/instances/{id}/client/action/reboot" },
+  logoutClient: { method: "POST", path: "/instances/{id}/client/action/logout" },
+} as const satisfies Record<ClientOperation, { method: "GET" | "POST"; path: `/instances/{id}/${string}` }>;
 
 /** The states a linked WhatsApp client goes through (`instanceStatus`). */
 export const INSTANCE_STATUSES = [
@@ -67,6 +102,15 @@ export const INSTANCE_STATUSES = [
 ] as const;
 
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+const instanceStatusSet: ReadonlySet<string> = new Set(INSTANCE_STATUSES);
+
+export function isInstanceStatus(value: unknown): value is InstanceStatus {
+  return typeof value === "string" && instanceStatusSet.has(value);
+}
+
+/** The one status in which the line sends and receives messages. */
+export const LINKED_STATUS = "ready" satisfies InstanceStatus;
 
 /** An instance as the API returns it (snake_case on the wire). */
 export interface ApiInstance {
@@ -137,6 +181,74 @@ export interface InstanceUpdateResponse {
   };
   links: { self: string };
   status: "success" | "error";
+}
+
+/** `GET /instances/{id}/client/status`: the same object as a PUT answer's `data`. */
+export type ClientStatus = InstanceUpdateResponse["data"];
+
+export interface ClientStatusResponse {
+  clientStatus: ClientStatus;
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** `GET /instances/{id}/client/qr`, while the status is `qr`. `instanceId` is typed string here. */
+export interface QrCodeResponse {
+  qrCode: { status: "success" | "error"; instanceId: string; data: { qr_code: string } };
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** Who linked the line: `GET /instances/{id}/client/me`'s `data`. */
+export interface ClientMe {
+  displayName: string;
+  /** `<digits>@c.us` */
+  contactId: string;
+  /** e.g. `+506 6408 3362` */
+  formattedNumber: string;
+  profilePicUrl?: string;
+}
+
+/**
+ * `GET /instances/{id}/client/me`. The contract names the answer's key `qrCode` (a copy-paste slip
+ * from the QR route, most likely); the sandbox answers as published, and the client also accepts `me`.
+ */
+export interface ClientMeResponse {
+  qrCode: { status: "success" | "error"; instanceId: string; data: ClientMe };
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** `POST /instances/{id}/client/action/request-pairing-code` body. */
+export interface PairingCodeBody {
+  /** International format without symbols, e.g. `50664083362` (see rules.ts). */
+  phoneNumber: string;
+  /** Default true (contract). */
+  showNotification?: boolean;
+}
+
+/** The pairing-code answer; here `instanceId` is an integer. */
+export interface PairingCodeResponse {
+  data: { status: "success" | "error"; instanceId: number; data: { pairingCode: string } };
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** `…/client/action/reboot` and `…/logout` (logout's `data` also carries an empty `data: []`). */
+export interface ClientActionResponse {
+  data: { status: "success" | "error"; instanceId: number; data?: [] };
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/**
+ * A linked-client answer with `"status": "error"` (the contract documents no error answers; this is
+ * the shape the sandbox gives them, and what the client looks for: the status, and a message if any).
+ */
+export interface ClientErrorResponse {
+  status: "error";
+  message: string;
+  links: { self: string };
 }
 
 /** Laravel's error body: 401/403/404/429 carry `message`; 422 adds per-field `errors`. */

@@ -3,14 +3,21 @@
  * retry policy and typed errors. It knows HTTP and nothing of Pulumi.
  */
 import type { Response } from "got";
+import { phoneNumberProblem } from "../rules";
 import {
+  CLIENT_ROUTES,
   DEFAULT_BASE_URL,
   type ApiInstance,
+  type ClientMe,
+  type ClientOperation,
+  type ClientStatus,
   type InstanceOperation,
   type InstanceUpdateBody,
   type InstanceUpdateResponse,
+  type PairingCodeBody,
 } from "../waapi-api";
 import {
+  WaapiActionError,
   WaapiAuthenticationError,
   WaapiError,
   WaapiHttpError,
@@ -25,10 +32,16 @@ import {
 } from "./errors";
 import { RequestPacer } from "./pacer";
 import {
+  ActionFailedError,
   ResponseShapeError,
   parseJson,
+  readClientAction,
+  readClientMe,
+  readClientStatus,
   readErrorBody,
   readInstanceList,
+  readPairingCode,
+  readQrCode,
   readSingleInstance,
   readUpdateData,
 } from "./parse";
@@ -236,6 +249,74 @@ export class WaapiClient {
     );
   }
 
+  // --- the linked client (the WhatsApp session of an instance) ---
+
+  /** `GET /instances/{id}/client/status` → `clientStatus` (its `instanceStatus`: booting … ready, disconnected). */
+  async getClientStatus(id: number | string): Promise<ClientStatus> {
+    return this.clientCall("getClientStatus", id, undefined, readClientStatus);
+  }
+
+  /** `GET /instances/{id}/client/qr` → the QR code to scan, a `data:image/png;base64,…` URL (status `qr` only). */
+  async getQrCode(id: number | string): Promise<string> {
+    return this.clientCall("getQrCode", id, undefined, readQrCode);
+  }
+
+  /** `GET /instances/{id}/client/me` → who linked the line (status `ready` only). */
+  async getClientMe(id: number | string): Promise<ClientMe> {
+    return this.clientCall("getClientMe", id, undefined, readClientMe);
+  }
+
+  /**
+   * `POST /instances/{id}/client/action/request-pairing-code` → the code to type on the phone
+   * (WhatsApp → Linked devices → Link with phone number). A malformed number is refused here, before
+   * anything is sent (the rule: provider/rules.ts). WAAPI allows two requests a minute.
+   */
+  async requestPairingCode(
+    id: number | string,
+    phoneNumber: string,
+    options: { showNotification?: boolean } = {},
+  ): Promise<string> {
+    const problem = phoneNumberProblem(phoneNumber);
+    if (problem !== undefined) {
+      throw new TypeError(
+        `WaapiClient.requestPairingCode: the phone number must be in international format without ` +
+          `symbols, digits only (e.g. 50664083362); ${JSON.stringify(phoneNumber)} is not (${problem.kind})`,
+      );
+    }
+    const body: PairingCodeBody = { phoneNumber: phoneNumber.trim() };
+    if (options.showNotification !== undefined) body.showNotification = options.showNotification;
+    return this.clientCall("requestPairingCode", id, body, readPairingCode);
+  }
+
+  /** `POST /instances/{id}/client/action/reboot`: restarts the client; the line must be linked again. */
+  async rebootClient(id: number | string): Promise<void> {
+    await this.clientCall("rebootClient", id, undefined, readClientAction);
+  }
+
+  /** `POST /instances/{id}/client/action/logout`: ends the WhatsApp session; the line must be linked again. */
+  async logoutClient(id: number | string): Promise<void> {
+    await this.clientCall("logoutClient", id, undefined, readClientAction);
+  }
+
+  /** A linked-client route from the vocabulary; a 200 reporting `"status":"error"` is a WaapiActionError. */
+  private async clientCall<T>(
+    operation: ClientOperation,
+    id: number | string,
+    body: unknown,
+    read: (value: unknown) => T,
+  ): Promise<T> {
+    const instanceId = normaliseInstanceId(id, operation);
+    const route = CLIENT_ROUTES[operation];
+    const spec: RequestSpec = {
+      operation,
+      method: route.method,
+      path: route.path.replace("{id}", instanceId),
+      instanceId,
+      ...(body === undefined ? {} : { body }),
+    };
+    return this.call(spec, read);
+  }
+
   /** Keeps the token out of `JSON.stringify(client)`. */
   toJSON(): { baseUrl: string } {
     return { baseUrl: this.redact(this.baseUrl) };
@@ -260,7 +341,7 @@ export class WaapiClient {
     if (read === undefined) return undefined;
     // A create that succeeded but cannot be read has still made a (paid) instance: say so.
     const createdHint =
-      spec.method === "POST"
+      spec.operation === "createInstance"
         ? " The instance has probably been created: check the waapi.app dashboard or `GET /instances`" +
           " before trying again, to avoid a duplicate."
         : "";
@@ -270,6 +351,12 @@ export class WaapiClient {
     try {
       return read(parsed.value);
     } catch (error) {
+      if (error instanceof ActionFailedError) {
+        const serverMessage = error.serverMessage;
+        throw new WaapiActionError(
+          serverMessage === undefined ? context : { ...context, serverMessage: this.redact(serverMessage) },
+        );
+      }
       if (error instanceof ResponseShapeError) {
         throw new WaapiResponseError(context, this.redact(error.message) + createdHint);
       }

@@ -36,7 +36,8 @@ export type WaapiErrorCode =
   | "ERR_WAAPI_SERVER"
   | "ERR_WAAPI_HTTP"
   | "ERR_WAAPI_NETWORK"
-  | "ERR_WAAPI_UNEXPECTED_RESPONSE";
+  | "ERR_WAAPI_UNEXPECTED_RESPONSE"
+  | "ERR_WAAPI_ACTION_FAILED";
 
 const TOKEN_HELP = 'Create a new token under "User API Tokens" in the waapi.app dashboard.';
 
@@ -179,11 +180,14 @@ export class WaapiServerError extends WaapiError {
       `${context.method} ${context.path} failed${afterAttempts(context.attempts)}: WAAPI answered ${status} ` +
       `(${quoted(context.serverMessage)}) to ${context.operation}.`;
     const advice =
-      context.method === "POST"
+      context.operation === "createInstance"
         ? " It was not retried: the server may have created the instance before failing, and a retry " +
           "could create a duplicate (paid) instance. Check the waapi.app dashboard or `GET /instances` " +
           "for a new instance before trying again."
-        : " This is a fault on waapi.app's side; try again later.";
+        : context.method === "POST"
+          ? " It was not retried, because the server may have acted on it before failing; check the " +
+            "line's status (GET /instances/{id}/client/status) before trying again."
+          : " This is a fault on waapi.app's side; try again later.";
     super("ERR_WAAPI_SERVER", base + advice, context);
   }
 }
@@ -225,14 +229,18 @@ export class WaapiNetworkError extends WaapiError {
     const failure = details.timedOut
       ? `timed out after ${details.timeoutMs} ms`
       : `could not complete (${details.networkCode}: ${details.detail})`;
-    const message = outcomeUnknown
-      ? `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}. ` +
-        "The outcome is unknown: WAAPI may have created an instance. The request was deliberately not " +
-        "retried, to avoid creating a duplicate (paid) instance. Check the waapi.app dashboard or " +
-        "`GET /instances` for a new instance before running again; if one was created, take it over " +
-        "instead of creating another."
-      : `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}` +
-        `${afterAttempts(context.attempts)}. Check the network connection and the base URL.`;
+    const message = !outcomeUnknown
+      ? `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}` +
+        `${afterAttempts(context.attempts)}. Check the network connection and the base URL.`
+      : context.operation !== "createInstance"
+        ? `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}. ` +
+          "The outcome is unknown: WAAPI may have acted on it, so it was deliberately not retried. " +
+          "Check the line's status before trying again."
+        : `${context.method} ${context.path} (${context.operation}) to ${details.host} ${failure}. ` +
+          "The outcome is unknown: WAAPI may have created an instance. The request was deliberately not " +
+          "retried, to avoid creating a duplicate (paid) instance. Check the waapi.app dashboard or " +
+          "`GET /instances` for a new instance before running again; if one was created, take it over " +
+          "instead of creating another.";
     super("ERR_WAAPI_NETWORK", message, context);
     this.networkCode = details.networkCode;
     this.timedOut = details.timedOut;
@@ -259,5 +267,23 @@ export class WaapiResponseError extends WaapiError {
     );
     this.problem = problem;
     this.accepted = context.statusCode !== undefined && context.statusCode >= 200 && context.statusCode < 300;
+  }
+}
+
+/**
+ * A linked-client call answered 200 but with `"status": "error"` (e.g. a QR code asked for while the
+ * line is already linked, or `/client/me` of a line nobody linked): the server did not do it.
+ */
+export class WaapiActionError extends WaapiError {
+  override name = "WaapiActionError";
+
+  constructor(context: WaapiErrorContext) {
+    super(
+      "ERR_WAAPI_ACTION_FAILED",
+      `WAAPI could not carry out ${describeRequest(context)}: it answered ${context.statusCode ?? 200} with ` +
+        `"status":"error" (${quoted(context.serverMessage)}). Check the line's status ` +
+        "(GET /instances/{id}/client/status): most client actions need a particular state.",
+      context,
+    );
   }
 }

@@ -8,6 +8,7 @@ export {
 } from "./client";
 export {
   WaapiError,
+  WaapiActionError,
   WaapiAuthenticationError,
   WaapiPermissionError,
   WaapiNotFoundError,

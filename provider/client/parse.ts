@@ -3,7 +3,15 @@
  * ever answers something else, it is better to stop with a clear message than to write a
  * half-understood instance into the Pulumi state.
  */
-import type { ApiInstance, InstanceStatus, InstanceUpdateResponse } from "../waapi-api";
+import {
+  INSTANCE_STATUSES,
+  isInstanceStatus,
+  type ApiInstance,
+  type ClientMe,
+  type ClientStatus,
+  type InstanceStatus,
+  type InstanceUpdateResponse,
+} from "../waapi-api";
 
 /** Raised by the readers below; the client turns it into a WaapiResponseError with the request's context. */
 export class ResponseShapeError extends Error {
@@ -189,4 +197,122 @@ export function readErrorBody(value: unknown): { message?: string; fieldErrors: 
     }
   }
   return typeof value.message === "string" ? { message: value.message, fieldErrors } : { fieldErrors };
+}
+
+// --- the linked-client endpoints ---
+
+/**
+ * A linked-client answer whose `status` (top level, or that of the object it carries) is "error":
+ * a 200 that reports a failure. The client turns it into a WaapiActionError.
+ */
+export class ActionFailedError extends Error {
+  override name = "ActionFailedError";
+  constructor(readonly serverMessage: string | undefined) {
+    super(serverMessage ?? 'the answer reports "status":"error"');
+  }
+}
+
+function messageOf(object: JsonObject): string | undefined {
+  return typeof object.message === "string" ? object.message : undefined;
+}
+
+/**
+ * The object a linked-client answer carries under `key` (`clientStatus`, `qrCode`, `data`, …), after
+ * refusing an answer that reports an error at the top level or inside that object. `alternatives`
+ * are other keys the same object may arrive under.
+ */
+function clientAnswer(value: unknown, key: string, alternatives: readonly string[] = []): JsonObject {
+  const body = expectObject(value, "the body");
+  if (body.status === "error") throw new ActionFailedError(messageOf(body) ?? innerMessage(body, key));
+  const found = [key, ...alternatives].find((candidate) => candidate in body);
+  if (found === undefined) {
+    throw new ResponseShapeError(
+      `the body has no ${[key, ...alternatives].map((k) => `"${k}"`).join(" or ")}`,
+    );
+  }
+  const inner = expectObject(body[found], found);
+  if (inner.status === "error") throw new ActionFailedError(messageOf(inner) ?? messageOf(body));
+  return inner;
+}
+
+function innerMessage(body: JsonObject, key: string): string | undefined {
+  const inner = body[key];
+  return isObject(inner) ? messageOf(inner) : undefined;
+}
+
+/** `GET …/client/status` → `clientStatus`, with `instanceStatus` one of the seven documented states. */
+export function readClientStatus(value: unknown): ClientStatus {
+  const state = clientAnswer(value, "clientStatus");
+  const instanceStatus = state.instanceStatus;
+  if (!isInstanceStatus(instanceStatus)) {
+    // A state WAAPI added later is reported, not guessed at: a caller deciding "linked or not" must not misread it.
+    throw new ResponseShapeError(
+      `clientStatus.instanceStatus should be one of ${INSTANCE_STATUSES.join(", ")}, got ${describe(instanceStatus)}`,
+    );
+  }
+  const instanceId = state.instanceId;
+  if (
+    typeof instanceId !== "string" &&
+    !(typeof instanceId === "number" && Number.isSafeInteger(instanceId))
+  ) {
+    throw new ResponseShapeError(`clientStatus.instanceId should be a string, got ${describe(instanceId)}`);
+  }
+  return {
+    status: "success",
+    instanceId: String(instanceId),
+    name: expectString(state, "name", "clientStatus"),
+    instanceStatus,
+    instanceWebhook: expectStringOrNull(state, "instanceWebhook", "clientStatus"),
+    instanceEvents: expectEventList(state, "instanceEvents", "clientStatus"),
+  };
+}
+
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** `GET …/client/qr` → `qrCode.data.qr_code`, a PNG data URL. */
+export function readQrCode(value: unknown): string {
+  const qrCode = clientAnswer(value, "qrCode");
+  const data = expectObject(qrCode.data, "qrCode.data");
+  const image = expectString(data, "qr_code", "qrCode.data");
+  if (!PNG_DATA_URL.test(image)) {
+    throw new ResponseShapeError(
+      `qrCode.data.qr_code should be a "data:image/png;base64,…" URL, got ${describe(image)}`,
+    );
+  }
+  return image;
+}
+
+/**
+ * `GET …/client/me` → `data`. The contract names the carrying key `qrCode`, surely a copy-paste slip
+ * from the QR route; a server that fixes it would say `me`. Both are read, the contract's first.
+ */
+export function readClientMe(value: unknown): ClientMe {
+  const me = clientAnswer(value, "qrCode", ["me"]);
+  const data = expectObject(me.data, "me.data");
+  const result: ClientMe = {
+    displayName: expectString(data, "displayName", "me.data"),
+    contactId: expectString(data, "contactId", "me.data"),
+    formattedNumber: expectString(data, "formattedNumber", "me.data"),
+  };
+  const picture = data.profilePicUrl;
+  // Optional in practice: WhatsApp hides the picture by privacy setting, and a server may send null.
+  if (typeof picture === "string" && picture !== "") result.profilePicUrl = picture;
+  else if (picture !== undefined && picture !== null && picture !== "") {
+    throw new ResponseShapeError(`me.data.profilePicUrl should be a string, got ${describe(picture)}`);
+  }
+  return result;
+}
+
+/** `POST …/client/action/request-pairing-code` → `data.data.pairingCode`. */
+export function readPairingCode(value: unknown): string {
+  const data = clientAnswer(value, "data");
+  const inner = expectObject(data.data, "data.data");
+  const code = expectString(inner, "pairingCode", "data.data");
+  if (code.trim() === "") throw new ResponseShapeError("data.data.pairingCode is empty");
+  return code;
+}
+
+/** `POST …/client/action/reboot` and `…/logout`: only whether it worked. */
+export function readClientAction(value: unknown): void {
+  clientAnswer(value, "data");
 }
