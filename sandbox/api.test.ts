@@ -42,7 +42,8 @@ async function call(
   return { status: res.status, headers: res.headers, text, json };
 }
 
-const sb = useSandbox({ owner: "ops@example.com", instanceLimit: 5 });
+// A boot delay no test outlasts: new instances stay `booting` here (the lifecycle is client.test.ts's).
+const sb = useSandbox({ owner: "ops@example.com", instanceLimit: 5, clientTiming: { bootDelayMs: 600_000 } });
 let token: string;
 beforeEach(() => {
   token = sb.token;
@@ -256,7 +257,7 @@ describe("instances", () => {
         status: "success",
         instanceId: String(id),
         name: `Instance ${id}`,
-        instanceStatus: "qr",
+        instanceStatus: "booting",
         instanceWebhook: null,
         instanceEvents: [],
       },
@@ -356,7 +357,7 @@ describe("update", () => {
         status: "success",
         instanceId: String(id),
         name: "support",
-        instanceStatus: "qr",
+        instanceStatus: "booting",
         instanceWebhook: "https://hooks.example.com/waapi",
         instanceEvents: ["message", "ready"],
       },

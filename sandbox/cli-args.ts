@@ -19,11 +19,14 @@ Options:
   --rate-limit N         answer 429 (with Retry-After) beyond N API requests a minute, evenly spaced
   --rate-burst B         with --rate-limit: up to B requests at once after a quiet spell (default 2)
   --latency-ms MS        add MS milliseconds before every API answer, like a distant server (default 0)
+  --boot-delay-ms MS     a new (or rebooted) client shows its QR code after MS milliseconds (default 1000)
+  --qr-rotation-ms MS    a new QR code every MS milliseconds while waiting to be linked (default 20000)
+  --ready-delay-ms MS    a scanned client is ready MS milliseconds after authenticating (default 500)
   --log                  log every request (never headers or tokens) to stdout
   -h, --help             show this help
 
 API:   <url>/api/v1/instances …  (Authorization: Bearer <token>, Accept: application/json)
-Hooks: <url>/__sandbox/…  test hooks (accounts, tokens, drift, faults, request log, reset).
+Hooks: <url>/__sandbox/…  test hooks (accounts, tokens, drift, linked clients, faults, request log, reset).
        The hooks take NO authentication: the sandbox is a local test tool. Keep it on loopback.`;
 
 export interface CliConfig {
@@ -38,6 +41,7 @@ export interface CliConfig {
   logger: boolean;
   rateLimit?: { requestsPerMinute: number; burst: number };
   latencyMs?: number;
+  clientTiming?: { bootDelayMs?: number; qrRotationMs?: number; readyDelayMs?: number };
 }
 
 export type CliCommand = { kind: "help" } | { kind: "run"; config: CliConfig };
@@ -74,6 +78,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
       "rate-limit": { type: "string" },
       "rate-burst": { type: "string" },
       "latency-ms": { type: "string" },
+      "boot-delay-ms": { type: "string" },
+      "qr-rotation-ms": { type: "string" },
+      "ready-delay-ms": { type: "string" },
       log: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -110,5 +117,15 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   if (values["latency-ms"] !== undefined) {
     config.latencyMs = integerOption(values["latency-ms"], "--latency-ms", 0, 60_000);
   }
+  const timing: NonNullable<CliConfig["clientTiming"]> = {};
+  for (const [flag, key] of [
+    ["boot-delay-ms", "bootDelayMs"],
+    ["qr-rotation-ms", "qrRotationMs"],
+    ["ready-delay-ms", "readyDelayMs"],
+  ] as const) {
+    const value = values[flag];
+    if (value !== undefined) timing[key] = integerOption(value, `--${flag}`, 0, 86_400_000);
+  }
+  if (Object.keys(timing).length > 0) config.clientTiming = timing;
   return { kind: "run", config };
 }

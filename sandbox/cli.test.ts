@@ -46,6 +46,17 @@ describe("argument parsing", () => {
     });
   });
 
+  test("the linked-client timing flags", () => {
+    expect(
+      parseCli(["--boot-delay-ms", "0", "--qr-rotation-ms", "5000", "--ready-delay-ms", "20"], {}),
+    ).toMatchObject({
+      config: { clientTiming: { bootDelayMs: 0, qrRotationMs: 5000, readyDelayMs: 20 } },
+    });
+    expect(parseCli([], {})).not.toHaveProperty(["config", "clientTiming"]);
+    expect(() => parseCli(["--qr-rotation-ms", "soon"], {})).toThrow(/--qr-rotation-ms/);
+    expect(() => parseCli(["--boot-delay-ms", "-5"], {})).toThrow(/--boot-delay-ms/);
+  });
+
   test("WAAPI_SANDBOX_TOKEN is the default token", () => {
     expect(parseCli([], { WAAPI_SANDBOX_TOKEN: "from-env" })).toMatchObject({
       config: { token: "from-env" },

@@ -59,6 +59,7 @@ async function main(): Promise<number> {
     ...(config.owner !== undefined ? { owner: config.owner } : {}),
     ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
     ...(config.latencyMs !== undefined ? { latencyMs: config.latencyMs } : {}),
+    ...(config.clientTiming !== undefined ? { clientTiming: config.clientTiming } : {}),
   });
 
   const lines = [

@@ -5,10 +5,28 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { INSTANCE_STATUSES, PERMISSIONS, type InstanceStatus, type Permission } from "../provider/waapi-api";
+import { phoneNumberProblem } from "../provider/rules";
+import {
+  ClientStateError,
+  disconnect,
+  enterPairingCode,
+  failAuth,
+  rotateQr,
+  scan,
+  type ClientTiming,
+  type ClientView,
+  type LinkOptions,
+} from "./client-lifecycle";
 import { parseFault } from "./faults";
 import { errorResult, json, send } from "./responses";
 import type { ServerContext } from "./server";
-import { DEFAULT_ACCOUNT, NotFoundError, type InstanceDrift, type NewAccount } from "./store";
+import {
+  DEFAULT_ACCOUNT,
+  NotFoundError,
+  type InstanceDrift,
+  type NewAccount,
+  type SandboxStore,
+} from "./store";
 import { isPlainObject } from "./validation";
 
 /** A malformed hook request: answered 400 with the reason. */
@@ -86,13 +104,71 @@ function parseAccount(value: unknown): NewAccount {
   return account;
 }
 
-/** Maps hook failures to 400/404 with a JSON message instead of Fastify's 500. */
+/** How a scan links the line: optional payload to check, phone number (digits) and display name. */
+export function parseScan(value: unknown): LinkOptions & { payload?: string } {
+  const input = body(value);
+  const options: LinkOptions & { payload?: string } = {};
+  const payload = optionalString(input.payload, "payload");
+  if (payload !== undefined) options.payload = payload;
+  const phoneNumber = optionalString(input.phoneNumber, "phoneNumber");
+  if (phoneNumber !== undefined) {
+    if (phoneNumberProblem(phoneNumber) !== undefined) {
+      throw new BadRequest(
+        "phoneNumber must be digits in international format without symbols, e.g. 50664083362",
+      );
+    }
+    options.phoneNumber = phoneNumber.trim();
+  }
+  const displayName = optionalString(input.displayName, "displayName");
+  if (displayName !== undefined) options.displayName = displayName;
+  return options;
+}
+
+export function parseTiming(value: unknown): Partial<ClientTiming> {
+  const input = body(value);
+  const timing: Partial<ClientTiming> = {};
+  for (const key of ["bootDelayMs", "qrRotationMs", "readyDelayMs"] as const) {
+    const figure = input[key];
+    if (figure === undefined) continue;
+    if (typeof figure !== "number") throw new BadRequest(`${key} must be a number of milliseconds`);
+    timing[key] = figure;
+  }
+  return timing;
+}
+
+/**
+ * The client steps a test can take, shared by the HTTP hooks and the in-process handle; each
+ * returns what the test may then know of the client.
+ */
+export function clientHooks(store: SandboxStore): {
+  scan(id: number, options?: LinkOptions & { payload?: string }): ClientView;
+  enterPairingCode(id: number, code: string, options?: { displayName?: string }): ClientView;
+  disconnect(id: number): ClientView;
+  failAuth(id: number): ClientView;
+  rotateQr(id: number): ClientView;
+} {
+  const step = (id: number, run: Parameters<SandboxStore["withClient"]>[1]): ClientView => {
+    store.withClient(id, run);
+    return store.clientView(id);
+  };
+  return {
+    scan: (id, options = {}) => step(id, (slot, now, timing) => scan(slot, id, options, now, timing)),
+    enterPairingCode: (id, code, options = {}) =>
+      step(id, (slot, now, timing) => enterPairingCode(slot, id, code, options, now, timing)),
+    disconnect: (id) => step(id, (slot, now, timing) => disconnect(slot, id, now, timing)),
+    failAuth: (id) => step(id, (slot, now, timing) => failAuth(slot, now, timing)),
+    rotateQr: (id) => step(id, (slot, now, timing) => rotateQr(slot, id, now, timing)),
+  };
+}
+
+/** Maps hook failures to 400/404/409 with a JSON message instead of Fastify's 500. */
 function guarded(reply: FastifyReply, work: () => { status: number; body?: unknown }): FastifyReply {
   try {
     return send(reply, work());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return send(reply, errorResult(error instanceof NotFoundError ? 404 : 400, message));
+    const status = error instanceof NotFoundError ? 404 : error instanceof ClientStateError ? 409 : 400;
+    return send(reply, errorResult(status, message));
   }
 }
 
@@ -128,6 +204,45 @@ export function hookRoutes(ctx: ServerContext): FastifyPluginAsync {
         store.deleteInstance(instanceId(request.params.id), { shrinkLimit: false });
         return { status: 204 };
       }),
+    );
+
+    const client = clientHooks(store);
+    type ById = { Params: { id: string } };
+    hooks.get<ById>("/instances/:id/client", (request, reply) =>
+      guarded(reply, () => json(200, store.clientView(instanceId(request.params.id)))),
+    );
+    hooks.post<ById>("/instances/:id/client/scan", (request, reply) =>
+      guarded(reply, () => json(200, client.scan(instanceId(request.params.id), parseScan(request.body)))),
+    );
+    hooks.post<ById>("/instances/:id/client/pairing-code", (request, reply) =>
+      guarded(reply, () => {
+        const input = body(request.body);
+        const code = optionalString(input.code, "code");
+        if (code === undefined)
+          throw new BadRequest('the body needs the pairing code: {"code": "ABCD-EFGH"}');
+        const displayName = optionalString(input.displayName, "displayName");
+        return json(
+          200,
+          client.enterPairingCode(
+            instanceId(request.params.id),
+            code,
+            displayName === undefined ? {} : { displayName },
+          ),
+        );
+      }),
+    );
+    hooks.post<ById>("/instances/:id/client/disconnect", (request, reply) =>
+      guarded(reply, () => json(200, client.disconnect(instanceId(request.params.id)))),
+    );
+    hooks.post<ById>("/instances/:id/client/auth-failure", (request, reply) =>
+      guarded(reply, () => json(200, client.failAuth(instanceId(request.params.id)))),
+    );
+    hooks.post<ById>("/instances/:id/client/rotate-qr", (request, reply) =>
+      guarded(reply, () => json(200, client.rotateQr(instanceId(request.params.id)))),
+    );
+    hooks.get("/client-timing", (_request, reply) => guarded(reply, () => json(200, store.timing())));
+    hooks.patch("/client-timing", (request, reply) =>
+      guarded(reply, () => json(200, store.setTiming(parseTiming(request.body)))),
     );
 
     hooks.post("/tokens", (request, reply) =>

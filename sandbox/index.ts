@@ -13,3 +13,5 @@ export type { SandboxRequest } from "./request-log";
 export type { RateLimit } from "./rate-limit";
 export type { InstanceDrift } from "./store";
 export type { RetrieveShape } from "./operations";
+export type { ClientTiming, ClientView, LinkOptions } from "./client-lifecycle";
+export { DEFAULT_CLIENT_TIMING, PAIRING_CODES_PER_MINUTE } from "./client-lifecycle";

@@ -13,6 +13,7 @@ import {
   type InstanceStatus,
   type Permission,
 } from "../provider/waapi-api";
+import type { ClientRecord } from "./client-lifecycle";
 
 export const STATE_VERSION = 1;
 
@@ -38,6 +39,8 @@ export interface InstanceRecord {
   instance: ApiInstance;
   /** The linked WhatsApp client's state, reported by `GET /instances/{id}/client/status`. */
   instanceStatus: InstanceStatus;
+  /** The client's QR code, pending transitions, pairing and who linked it; absent in older files. */
+  client?: ClientRecord;
 }
 
 export interface PersistedState {
@@ -208,7 +211,7 @@ export function parseState(value: unknown): PersistedState {
       const r = object(entry, `instances[${i}]`);
       const inst = object(r.instance, `instances[${i}].instance`);
       const url = inst.webhook_url;
-      return {
+      const parsed: InstanceRecord = {
         account: string(r.account, `instances[${i}].account`),
         instanceStatus: oneOf(INSTANCE_STATUSES, r.instanceStatus, `instances[${i}].instanceStatus`),
         instance: {
@@ -222,6 +225,51 @@ export function parseState(value: unknown): PersistedState {
           is_trial: boolean(inst.is_trial, `instances[${i}].instance.is_trial`),
         },
       };
+      if (r.client !== undefined) parsed.client = parseClient(r.client, `instances[${i}].client`);
+      return parsed;
     }),
   };
+}
+
+function optionalInteger(value: unknown, where: string): number | undefined {
+  return value === undefined ? undefined : integer(value, where);
+}
+
+function parseClient(value: unknown, where: string): ClientRecord {
+  const c = object(value, where);
+  const client: ClientRecord = {
+    qrRotation: integer(c.qrRotation, `${where}.qrRotation`),
+    pairingRequests: array(c.pairingRequests, `${where}.pairingRequests`).map((at, j) =>
+      integer(at, `${where}.pairingRequests[${j}]`),
+    ),
+  };
+  const qrAt = optionalInteger(c.qrAt, `${where}.qrAt`);
+  if (qrAt !== undefined) client.qrAt = qrAt;
+  const readyAt = optionalInteger(c.readyAt, `${where}.readyAt`);
+  if (readyAt !== undefined) client.readyAt = readyAt;
+  if (c.qr !== undefined) {
+    const qr = object(c.qr, `${where}.qr`);
+    client.qr = {
+      payload: string(qr.payload, `${where}.qr.payload`),
+      since: integer(qr.since, `${where}.qr.since`),
+    };
+  }
+  if (c.pairing !== undefined) {
+    const pairing = object(c.pairing, `${where}.pairing`);
+    client.pairing = {
+      code: string(pairing.code, `${where}.pairing.code`),
+      phoneNumber: string(pairing.phoneNumber, `${where}.pairing.phoneNumber`),
+    };
+  }
+  if (c.me !== undefined) {
+    const me = object(c.me, `${where}.me`);
+    client.me = {
+      displayName: string(me.displayName, `${where}.me.displayName`),
+      contactId: string(me.contactId, `${where}.me.contactId`),
+      formattedNumber: string(me.formattedNumber, `${where}.me.formattedNumber`),
+    };
+    if (me.profilePicUrl !== undefined)
+      client.me.profilePicUrl = string(me.profilePicUrl, `${where}.me.profilePicUrl`);
+  }
+  return client;
 }

@@ -4,7 +4,9 @@
  */
 import type { AddressInfo } from "node:net";
 import type { ApiInstance, Permission } from "../provider/waapi-api";
+import type { ClientTiming, ClientView, LinkOptions } from "./client-lifecycle";
 import { FaultQueue, type SandboxFault } from "./faults";
+import { clientHooks } from "./hooks";
 import type { RetrieveShape } from "./operations";
 import { RateLimiter, type RateLimit } from "./rate-limit";
 import { RequestLog, type SandboxRequest } from "./request-log";
@@ -32,6 +34,11 @@ export interface SandboxOptions {
   rateLimit?: RateLimit;
   /** Milliseconds added before every API answer the sandbox acted on (not hooks, faults or 429s), like a distant server; default 0. */
   latencyMs?: number;
+  /**
+   * How fast linked clients move on their own: `bootDelayMs` (booting → qr, default 1000),
+   * `qrRotationMs` (a new QR code, default 20 000), `readyDelayMs` (authenticated → ready, default 500).
+   */
+  clientTiming?: Partial<ClientTiming>;
 }
 
 export interface Sandbox {
@@ -59,7 +66,22 @@ export interface Sandbox {
   pendingFaults(): SandboxFault[];
   /** Limits the API's request rate (429 with Retry-After beyond it); undefined lifts the limit. */
   setRateLimit(limit: RateLimit | undefined): void;
-  /** Fresh state (instances, accounts, tokens other than `options.token`), empty log, no faults. */
+  /** An instance's linked client: status, current QR payload and rotation, pending pairing code, who linked it. */
+  clientState(id: number): ClientView;
+  /** The phone scans the QR code (status must be `qr`): authenticated, then ready after `readyDelayMs`.
+   * With `payload`, only the current code's text is accepted. */
+  scanQr(id: number, options?: LinkOptions & { payload?: string }): ClientView;
+  /** The user types the pairing code handed out last: linked to the number it was asked for. */
+  enterPairingCode(id: number, code: string, options?: { displayName?: string }): ClientView;
+  /** The linked phone goes away: `disconnected` until a reboot or logout. */
+  disconnectClient(id: number): ClientView;
+  /** WhatsApp refuses the session: `auth_failure` until a reboot or logout. */
+  failClientAuth(id: number): ClientView;
+  /** A new QR code now (status must be `qr`). */
+  rotateQr(id: number): ClientView;
+  /** Changes the client timing from now on; returns the whole timing. */
+  setClientTiming(timing: Partial<ClientTiming>): ClientTiming;
+  /** Fresh state (instances, accounts, tokens other than `options.token`), empty log, no faults, the start timing. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -92,7 +114,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.owner !== undefined ? { owner: options.owner } : {}),
     ...(instanceLimit !== undefined ? { instanceLimit } : {}),
     ...(options.token !== undefined ? { startToken: { value: options.token, name: "startup" } } : {}),
+    ...(options.clientTiming !== undefined ? { timing: options.clientTiming } : {}),
   });
+  const client = clientHooks(store);
   const faults = new FaultQueue();
   const rateLimiter = new RateLimiter();
   rateLimiter.set(options.rateLimit);
@@ -134,6 +158,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clearFaults: () => faults.clear(),
     pendingFaults: () => faults.pending(),
     setRateLimit: (limit) => rateLimiter.set(limit),
+    clientState: (id) => store.clientView(id),
+    scanQr: (id, scanOptions) => client.scan(id, scanOptions),
+    enterPairingCode: (id, code, pairOptions) => client.enterPairingCode(id, code, pairOptions),
+    disconnectClient: (id) => client.disconnect(id),
+    failClientAuth: (id) => client.failAuth(id),
+    rotateQr: (id) => client.rotateQr(id),
+    setClientTiming: (timing) => store.setTiming(timing),
     reset,
     close: () => {
       // Idempotent, so a test's afterAll and an explicit close in the test body do not collide.

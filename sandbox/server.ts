@@ -11,13 +11,24 @@ import Fastify, {
 } from "fastify";
 import { STATUS_CODES } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { OPERATION_PERMISSIONS, type Permission } from "../provider/waapi-api";
+import {
+  CLIENT_OPERATIONS,
+  CLIENT_ROUTES,
+  OPERATION_PERMISSIONS,
+  type ClientOperation,
+  type Permission,
+} from "../provider/waapi-api";
 import { bearerToken, expectsJson } from "./auth";
 import { apiSegments, type FaultQueue, type RespondFault } from "./faults";
 import { hookRoutes } from "./hooks";
 import {
+  clientMe,
   clientStatus,
   createInstance,
+  logoutClient,
+  qrCode,
+  rebootClient,
+  requestPairingCode,
   deleteInstance,
   listInstances,
   retrieveInstance,
@@ -93,9 +104,25 @@ const API_ROUTES: readonly ApiRoute[] = [
     permission: OPERATION_PERMISSIONS.deleteInstance,
     run: deleteInstance,
   },
-  // Reading a client's status is a read like any other; the vocabulary names no operation for it.
-  { method: "GET", url: "/instances/:id/client/status", permission: "read", run: clientStatus },
+  ...clientRoutes({
+    getClientStatus: clientStatus,
+    getQrCode: qrCode,
+    getClientMe: clientMe,
+    requestPairingCode,
+    rebootClient,
+    logoutClient,
+  }),
 ];
+
+/** The linked-client routes, where the vocabulary puts them, with the permission it names. */
+function clientRoutes(operations: Record<ClientOperation, Operation>): ApiRoute[] {
+  return CLIENT_OPERATIONS.map((operation) => ({
+    method: CLIENT_ROUTES[operation].method,
+    url: CLIENT_ROUTES[operation].path.replace("{id}", ":id"),
+    permission: OPERATION_PERMISSIONS[operation],
+    run: operations[operation],
+  }));
+}
 
 export function buildServer(ctx: ServerContext, options: { logger: boolean }): FastifyInstance {
   const app = Fastify({
@@ -196,7 +223,7 @@ async function serve(
     return resetConnection(request, reply);
   }
 
-  const { result, tokenName } = execute(ctx, route, request, input);
+  const { result, tokenName } = await execute(ctx, route, request, input);
 
   if (fault?.kind === "reset") {
     record(null, tokenName);
@@ -220,12 +247,12 @@ async function serve(
   return send(reply, result);
 }
 
-function execute(
+async function execute(
   ctx: ServerContext,
   route: ApiRoute | undefined,
   request: FastifyRequest,
   input: Record<string, unknown> | "invalid",
-): Execution {
+): Promise<Execution> {
   // No route, no middleware: Laravel answers 404/405 before authenticating.
   if (!route) return { result: unrouted(request), tokenName: null };
 
@@ -239,13 +266,14 @@ function execute(
     return { result: missingPermission(route.permission), tokenName: token.name };
   }
   try {
-    const result = route.run({
+    const result = await route.run({
       store: ctx.store,
       account: token.account,
       params: stringRecord(request.params),
       query: stringRecord(request.query),
       input,
       baseUrl: `${origin(request)}${API_PREFIX}`,
+      path: (request.url.split("?")[0] ?? "").slice(API_PREFIX.length),
       retrieveShape: ctx.retrieveShape,
     });
     return { result, tokenName: token.name };

@@ -13,6 +13,19 @@ import {
   serverDefaultName,
 } from "../provider/waapi-api";
 import {
+  DEFAULT_CLIENT_TIMING,
+  advance,
+  boot,
+  defaultLinkedNumber,
+  formatNumber,
+  record as clientRecord,
+  setStatus,
+  view,
+  type ClientRecord,
+  type ClientTiming,
+  type ClientView,
+} from "./client-lifecycle";
+import {
   STATE_VERSION,
   loadState,
   saveState,
@@ -36,6 +49,10 @@ export interface StoreOptions {
   instanceLimit?: number;
   /** Registered as an all-permission token on the default account at start and again after every reset. */
   startToken?: { value: string; name: string };
+  /** How fast linked clients move on their own (boot, QR rotation, ready); defaults in client-lifecycle.ts. */
+  timing?: Partial<ClientTiming>;
+  /** The clock (epoch ms); tests may inject one. */
+  now?: () => number;
 }
 
 export interface NewAccount {
@@ -86,6 +103,31 @@ function copyInstance(instance: ApiInstance): ApiInstance {
   return { ...instance, webhook_events: [...instance.webhook_events] };
 }
 
+function copyClient(client: ClientRecord): ClientRecord {
+  const copy: ClientRecord = { ...client, pairingRequests: [...client.pairingRequests] };
+  if (client.qr) copy.qr = { ...client.qr };
+  if (client.pairing) copy.pairing = { ...client.pairing };
+  if (client.me) copy.me = { ...client.me };
+  return copy;
+}
+
+function copyRecord(record: InstanceRecord): InstanceRecord {
+  const copy: InstanceRecord = { ...record, instance: copyInstance(record.instance) };
+  if (record.client) copy.client = copyClient(record.client);
+  return copy;
+}
+
+/** Checks a timing figure: a whole number of milliseconds, at most a day. */
+export function checkTiming(timing: Partial<ClientTiming>): Partial<ClientTiming> {
+  for (const [key, value] of Object.entries(timing)) {
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 0 || value > 86_400_000) {
+      throw new Error(`WAAPI sandbox: ${key} must be a whole number of milliseconds from 0 to 86400000`);
+    }
+  }
+  return timing;
+}
+
 export class SandboxStore {
   private accounts = new Map<string, AccountRecord>();
   private tokensByHash = new Map<string, TokenRecord>();
@@ -93,8 +135,12 @@ export class SandboxStore {
   private instancesById = new Map<number, InstanceRecord>();
   private nextInstanceId = FIRST_INSTANCE_ID;
   private nextTokenId = 1;
+  private clientTiming: ClientTiming;
+  private readonly now: () => number;
 
   constructor(private readonly options: StoreOptions = {}) {
+    this.clientTiming = { ...DEFAULT_CLIENT_TIMING, ...checkTiming(options.timing ?? {}) };
+    this.now = options.now ?? Date.now;
     const loaded = options.dataFile === undefined ? undefined : loadState(options.dataFile);
     if (loaded) this.restore(loaded);
     this.ensureDefaults();
@@ -103,6 +149,7 @@ export class SandboxStore {
 
   /** Back to a fresh start. Ids keep growing so a stale id from before the reset never hits a new instance. */
   reset(): void {
+    this.clientTiming = { ...DEFAULT_CLIENT_TIMING, ...checkTiming(this.options.timing ?? {}) };
     this.accounts.clear();
     this.tokensByHash.clear();
     this.instancesById.clear();
@@ -223,7 +270,9 @@ export class SandboxStore {
       is_trial: owner.isTrial,
     };
     // A fresh client boots and then waits for its QR code to be scanned.
-    this.instancesById.set(id, { account, instance, instanceStatus: "qr" });
+    const created: InstanceRecord = { account, instance, instanceStatus: "booting" };
+    boot(created, this.now(), this.clientTiming);
+    this.instancesById.set(id, created);
     this.persist();
     return copyInstance(instance);
   }
@@ -235,7 +284,64 @@ export class SandboxStore {
   ): { instance: ApiInstance; instanceStatus: InstanceStatus } | undefined {
     const record = this.instancesById.get(id);
     if (!record || record.account !== account) return undefined;
+    if (advance(record, this.now(), this.clientTiming)) this.persist();
     return { instance: copyInstance(record.instance), instanceStatus: record.instanceStatus };
+  }
+
+  // --- linked clients ---
+
+  timing(): ClientTiming {
+    return { ...this.clientTiming };
+  }
+
+  /** Changes how fast clients move from now on (what is already due keeps its time). */
+  setTiming(timing: Partial<ClientTiming>): ClientTiming {
+    this.clientTiming = { ...this.clientTiming, ...checkTiming(timing) };
+    return this.timing();
+  }
+
+  /** What a test may know of an instance's client, brought up to now. */
+  clientView(id: number): ClientView {
+    const record = this.record(id);
+    if (advance(record, this.now(), this.clientTiming)) this.persist();
+    return view(record);
+  }
+
+  /**
+   * Runs a lifecycle step (client-lifecycle.ts) on an instance's client and keeps the result, also
+   * when the step throws after changing something (it brought the client up to now first).
+   */
+  withClient<T>(
+    id: number,
+    step: (slot: InstanceRecord, now: number, timing: ClientTiming, instanceId: number) => T,
+  ): T {
+    const record = this.record(id);
+    try {
+      return step(record, this.now(), this.clientTiming, id);
+    } finally {
+      this.persist();
+    }
+  }
+
+  /**
+   * Who linked a ready line. A line made ready by drift was linked by nobody the sandbox saw: it
+   * gets the default account, so `/client/me` answers for every ready line as WAAPI's would.
+   */
+  linkedAccount(id: number): ClientView["me"] {
+    const record = this.record(id);
+    advance(record, this.now(), this.clientTiming);
+    if (record.instanceStatus !== "ready") return undefined;
+    const client = clientRecord(record);
+    if (client.me === undefined) {
+      const number = defaultLinkedNumber(id);
+      client.me = {
+        displayName: `Sandbox ${id}`,
+        contactId: `${number}@c.us`,
+        formattedNumber: formatNumber(number),
+      };
+      this.persist();
+    }
+    return { ...client.me };
   }
 
   updateInstance(id: number, changes: InstanceChanges): ApiInstance {
@@ -267,7 +373,7 @@ export class SandboxStore {
     if (patch.name !== undefined) record.instance.name = patch.name;
     if (patch.webhook_url !== undefined) record.instance.webhook_url = patch.webhook_url;
     if (patch.webhook_events !== undefined) record.instance.webhook_events = [...patch.webhook_events];
-    if (patch.instanceStatus !== undefined) record.instanceStatus = patch.instanceStatus;
+    if (patch.instanceStatus !== undefined) setStatus(record, patch.instanceStatus);
     this.persist();
     return copyInstance(record.instance);
   }
@@ -312,7 +418,7 @@ export class SandboxStore {
       nextTokenId: this.nextTokenId,
       accounts: [...this.accounts.values()].map((a) => ({ ...a })),
       tokens: [...this.tokensByHash.values()].map((t) => ({ ...t, permissions: [...t.permissions] })),
-      instances: [...this.instancesById.values()].map((r) => ({ ...r, instance: copyInstance(r.instance) })),
+      instances: [...this.instancesById.values()].map(copyRecord),
     };
   }
 

@@ -16,7 +16,7 @@
  * `check` uses too; only the wording of the answers is the sandbox's own.
  */
 import { isWebhookEvent, type WebhookEvent } from "../provider/waapi-api";
-import { invalidEventIndexes, nameProblem, webhookUrlProblem } from "../provider/rules";
+import { invalidEventIndexes, nameProblem, phoneNumberProblem, webhookUrlProblem } from "../provider/rules";
 import type { InstanceChanges } from "./store";
 
 /** Field path → messages, in the order Laravel reports them (rule order, then array index). */
@@ -106,4 +106,37 @@ export function validationMessage(errors: ValidationErrors): string {
   const more = all.length - 1;
   if (more <= 0) return first;
   return `${first} (and ${more} more ${more === 1 ? "error" : "errors"})`;
+}
+
+/**
+ * `POST /instances/{id}/client/action/request-pairing-code`, with the rules the sandbox assumes from
+ * the contract ("international format without symbols"; what that is, is provider/rules.ts's
+ * `phoneNumberProblem`, which `pulumi-waapi link --phone` asks before sending anything):
+ *
+ *   phoneNumber       required|string|regex:<digits only, no leading 0, 7–15 digits>
+ *   showNotification  sometimes|boolean   (Laravel's boolean: true, false, 1, 0, "1", "0")
+ */
+export function validatePairingRequest(
+  body: Record<string, unknown>,
+): { ok: true; phoneNumber: string; showNotification: boolean } | { ok: false; errors: ValidationErrors } {
+  const normalized = normalizeInput(body);
+  const input = isPlainObject(normalized) ? normalized : {};
+  const errors: ValidationErrors = {};
+  const phoneNumber = input.phoneNumber;
+  if (phoneNumber === undefined || phoneNumber === null) {
+    errors.phoneNumber = ["The phone number field is required."];
+  } else if (typeof phoneNumber !== "string") {
+    errors.phoneNumber = ["The phone number field must be a string."];
+  } else if (phoneNumberProblem(phoneNumber) !== undefined) {
+    errors.phoneNumber = ["The phone number field format is invalid."];
+  }
+  let showNotification = true;
+  if ("showNotification" in input) {
+    const value = input.showNotification;
+    if (value === true || value === 1 || value === "1") showNotification = true;
+    else if (value === false || value === 0 || value === "0") showNotification = false;
+    else errors.showNotification = ["The show notification field must be true or false."];
+  }
+  if (Object.keys(errors).length > 0 || typeof phoneNumber !== "string") return { ok: false, errors };
+  return { ok: true, phoneNumber, showNotification };
 }

@@ -39,14 +39,28 @@ export function pointer(...segments: string[]): string {
 const response200 = (path: string, method: string): string =>
   pointer("paths", path, method, "responses", "200", "content", "application/json", "schema");
 
-/** The five response schemas the sandbox's answers are validated against. */
+/** The response schemas the sandbox's answers are validated against. */
 export const RESPONSES = {
   list: response200("/instances", "get"),
   create: response200("/instances", "post"),
   retrieve: response200("/instances/{id}", "get"),
   update: response200("/instances/{id}", "put"),
   clientStatus: response200("/instances/{id}/client/status", "get"),
+  qrCode: response200("/instances/{id}/client/qr", "get"),
+  clientMe: response200("/instances/{id}/client/me", "get"),
+  pairingCode: response200("/instances/{id}/client/action/request-pairing-code", "post"),
+  reboot: response200("/instances/{id}/client/action/reboot", "post"),
+  logout: response200("/instances/{id}/client/action/logout", "post"),
 } as const;
+
+/** The linked-client answers beyond the status, the key of the object each carries, and that object's keys. */
+const CLIENT_ANSWERS = [
+  [RESPONSES.qrCode, "qrCode", ["status", "instanceId", "data"]],
+  [RESPONSES.clientMe, "qrCode", ["status", "instanceId", "data"]],
+  [RESPONSES.pairingCode, "data", ["status", "instanceId", "data"]],
+  [RESPONSES.reboot, "data", ["status", "instanceId"]],
+  [RESPONSES.logout, "data", ["status", "instanceId", "data"]],
+] as const;
 
 export type ResponseName = keyof typeof RESPONSES;
 
@@ -63,6 +77,7 @@ const STATE_SCHEMAS = [
   `${RESPONSES.clientStatus}/properties/clientStatus`,
 ];
 
+const QR_STATUS_DESCRIPTION = "Status of the QR code request";
 const WEBHOOK_URL_EXAMPLE = "https://my.url.com/webhook/handler";
 const EVENTS_EXAMPLE = ["message", "qr"];
 
@@ -144,10 +159,37 @@ export const ERRATA: readonly Erratum[] = [
   ]),
   ...Object.values(RESPONSES).map((response): Erratum => ({
     pointer: `${response}/properties/status`,
-    published: stringEnumWithItems("success", ["success", "error"]),
-    applied: { type: "string", enum: ["success", "error"] },
+    // The QR answer's alone comes with a description, kept as it is.
+    published:
+      response === RESPONSES.qrCode
+        ? {
+            type: "string",
+            items: { type: "string", example: "success" },
+            enum: ["success", "error"],
+            description: QR_STATUS_DESCRIPTION,
+          }
+        : stringEnumWithItems("success", ["success", "error"]),
+    applied:
+      response === RESPONSES.qrCode
+        ? { type: "string", enum: ["success", "error"], description: QR_STATUS_DESCRIPTION }
+        : { type: "string", enum: ["success", "error"] },
     why: "An inert `items` on a string, refused by Ajv's strict mode; dropping it changes no verdict.",
   })),
+  ...CLIENT_ANSWERS.map(([response, key]): Erratum => ({
+    pointer: `${response}/properties/${key}/properties/status`,
+    published: stringEnumWithItems("success", ["success", "error"]),
+    applied: { type: "string", enum: ["success", "error"] },
+    why: "As for the answer's own `status`: an inert `items` on a string, refused by strict mode.",
+  })),
+  {
+    pointer: `${RESPONSES.logout}/properties/data/properties/data`,
+    published: [],
+    applied: { type: "array", maxItems: 0 },
+    why:
+      "`[]` is not a schema at all (a schema is an object or a boolean), so the published document " +
+      "does not even compile here. It reads as the example of what the server sends, PHP's empty " +
+      "array `[]`; the erratum types it as that: an empty array.",
+  },
 ];
 
 const INSTANCE_KEYS = ["id", "name", "owner", "webhook_url", "webhook_events", "is_trial"];
@@ -216,6 +258,86 @@ export const TIGHTENINGS: readonly Tightening[] = [
       why: "A webhook URL, when set, is absolute (formats apply to strings only, so null stays valid).",
     },
   ]),
+  ...CLIENT_ANSWERS.flatMap(([response, key, inner]): Tightening[] => [
+    {
+      pointer: response,
+      // A success carries its object, links and status; an error (the contract documents none) is
+      // the sandbox's `{status: "error", message, links}`. No other keys either way.
+      add: {
+        required: ["status", "links"],
+        if: { properties: { status: { const: "error" } } },
+        then: { required: ["message"], properties: { message: { type: "string", minLength: 1 } } },
+        else: { required: [key], properties: { [key]: true } },
+        unevaluatedProperties: false,
+      },
+      why:
+        `API doc: the answer carries \`${key}\`, links and status. The contract documents no error ` +
+        'answer; the sandbox answers a refused client action with `"status": "error"` (which the ' +
+        "contract's enum allows) and a `message`, Laravel's usual key, so a client has a reason to " +
+        "show. " +
+        NO_UNKNOWN_KEYS,
+    },
+    {
+      pointer: `${response}/properties/${key}`,
+      add: { required: [...inner], additionalProperties: false },
+      why: "The carried object: its status, the instance id and (but for reboot) the data, nothing else.",
+    },
+    {
+      pointer: `${response}/properties/links`,
+      add: { required: ["self"], additionalProperties: false },
+      why: "API doc: links.self is always present.",
+    },
+    {
+      pointer: `${response}/properties/links/properties/self`,
+      add: { format: "uri" },
+      why: "A link is an absolute URL.",
+    },
+  ]),
+  ...[RESPONSES.qrCode, RESPONSES.clientMe].map((response): Tightening => ({
+    pointer: `${response}/properties/qrCode/properties/instanceId`,
+    add: { pattern: "^[1-9][0-9]*$" },
+    why: "Typed string here (integer in the action answers): a decimal id.",
+  })),
+  {
+    pointer: `${RESPONSES.qrCode}/properties/qrCode/properties/data`,
+    add: { required: ["qr_code"], additionalProperties: false },
+    why: "The QR answer's one datum is the image.",
+  },
+  {
+    pointer: `${RESPONSES.qrCode}/properties/qrCode/properties/data/properties/qr_code`,
+    add: { pattern: "^data:image/png;base64,[A-Za-z0-9+/]+={0,2}$" },
+    why: "API doc and example: a PNG data URL.",
+  },
+  {
+    pointer: `${RESPONSES.clientMe}/properties/qrCode/properties/data`,
+    add: { required: ["displayName", "contactId", "formattedNumber"], additionalProperties: false },
+    why: "Who linked the line: name, contact id and number (the picture may be hidden by privacy settings).",
+  },
+  {
+    pointer: `${RESPONSES.clientMe}/properties/qrCode/properties/data/properties/contactId`,
+    add: { pattern: "^[1-9][0-9]{6,14}@c\\.us$" },
+    why: "A WhatsApp contact id: the number's digits @c.us (the contract's example `<xxxxx>@c.us`).",
+  },
+  {
+    pointer: `${RESPONSES.clientMe}/properties/qrCode/properties/data/properties/profilePicUrl`,
+    add: { format: "uri" },
+    why: "A picture URL is absolute.",
+  },
+  {
+    pointer: `${RESPONSES.pairingCode}/properties/data/properties/data`,
+    add: { required: ["pairingCode"], additionalProperties: false },
+    why: "The pairing answer's one datum is the code.",
+  },
+  {
+    pointer: `${RESPONSES.pairingCode}/properties/data/properties/data/properties/pairingCode`,
+    add: { minLength: 1 },
+    why: "A code to type on the phone is never empty.",
+  },
+  ...[RESPONSES.pairingCode, RESPONSES.reboot, RESPONSES.logout].map((response): Tightening => ({
+    pointer: `${response}/properties/data/properties/instanceId`,
+    add: { minimum: 1 },
+    why: "Ids are positive.",
+  })),
   ...STATE_SCHEMAS.flatMap((state): Tightening[] => [
     {
       pointer: state,
@@ -294,6 +416,29 @@ export const NOTES: readonly { pointer: string; published: unknown; note: string
       enum: [...WEBHOOK_EVENTS],
     },
     note: "The request body's webhook.events has the same enum-on-the-array defect as webhook_events.",
+  },
+  {
+    pointer: `${RESPONSES.clientMe}/properties/qrCode/properties/instanceId`,
+    published: { type: "string", example: 1 },
+    note:
+      "The who-linked-it answer carries its object under `qrCode`, a copy-paste slip from the QR route " +
+      "most likely. Not an erratum: the key is what the contract publishes, so the sandbox answers " +
+      "with it, and the client (provider/client/parse.ts) reads `qrCode` and also `me`.",
+  },
+  {
+    pointer: `${RESPONSES.pairingCode}/properties/data/properties/instanceId`,
+    published: { type: "integer", format: "int64" },
+    note:
+      "`instanceId` is an integer in the action answers (pairing code, reboot, logout) and a string " +
+      "in the status, QR and me answers. Both kept as published; the client reads either.",
+  },
+  {
+    pointer: pointer("paths", "/instances/{id}/client/action/request-pairing-code", "post", "description"),
+    published:
+      "Request a pairing code for phone number registration. To prevent abuse and ensure system " +
+      "stability, pairing code requests are limited to 2 per minute. Multiple rapid requests may " +
+      "indicate automated abuse attempts.",
+    note: "The sandbox answers the third code in a minute (per instance) with Laravel's 429 and Retry-After.",
   },
   {
     pointer: pointer("components", "securitySchemes", "bearerAuth"),

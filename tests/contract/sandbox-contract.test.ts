@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { useSandbox, withSandbox } from "../support/sandbox";
 import {
+  compileResponse,
   compileResponses,
   contractPath,
   correctedContract,
@@ -156,6 +157,69 @@ describe("the sandbox's answers", () => {
   });
 });
 
+describe("the sandbox's linked-client answers", () => {
+  const sb = useSandbox({ clientTiming: { bootDelayMs: 0, readyDelayMs: 0, qrRotationMs: 600_000 } });
+
+  async function answer(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${sb.baseUrl}${path}`, {
+      method,
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${sb.token}`,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    return res.json();
+  }
+
+  async function created(): Promise<number> {
+    return ((await answer("POST", "/instances")) as { instance: { id: number } }).instance.id;
+  }
+
+  const pairing = (id: number): Promise<unknown> =>
+    answer("POST", `/instances/${id}/client/action/request-pairing-code`, { phoneNumber: "50664083362" });
+
+  test("while waiting to be linked: status, QR code, pairing code; me is an error", async () => {
+    const id = await created();
+    expectValid("clientStatus", await answer("GET", `/instances/${id}/client/status`));
+    const qr = await answer("GET", `/instances/${id}/client/qr`);
+    expect(qr).toMatchObject({ status: "success" });
+    expectValid("qrCode", qr);
+    const me = await answer("GET", `/instances/${id}/client/me`);
+    expect(me).toMatchObject({ status: "error" });
+    expectValid("clientMe", me);
+    const code = await pairing(id);
+    expect(code).toMatchObject({ status: "success" });
+    expectValid("pairingCode", code);
+  });
+
+  test("linked: me; the QR code and a pairing code are errors", async () => {
+    const id = await created();
+    sb.scanQr(id, { phoneNumber: "50664083362", displayName: "Support" });
+    const me = await answer("GET", `/instances/${id}/client/me`);
+    expect(me).toMatchObject({ status: "success" });
+    expectValid("clientMe", me);
+    const qr = await answer("GET", `/instances/${id}/client/qr`);
+    expect(qr).toMatchObject({ status: "error" });
+    expectValid("qrCode", qr);
+    const code = await pairing(id);
+    expect(code).toMatchObject({ status: "error" });
+    expectValid("pairingCode", code);
+  });
+
+  test("reboot and logout, from each state", async () => {
+    const id = await created();
+    for (const step of [() => undefined, () => sb.scanQr(id), () => sb.failClientAuth(id)]) {
+      step();
+      expectValid("reboot", await answer("POST", `/instances/${id}/client/action/reboot`));
+      expectValid("logout", await answer("POST", `/instances/${id}/client/action/logout`));
+    }
+  });
+});
+
 describe("the validation can fail", () => {
   const instance = {
     id: 1001,
@@ -221,13 +285,87 @@ describe("the validation can fail", () => {
     ["a relative self link", "update", { data: state, links: { self: "/instances/1" }, status: "success" }],
   ];
 
+  const self = { self: "http://127.0.0.1:1/api/v1/instances/1001/client/x" };
+  const qr = {
+    status: "success",
+    instanceId: "1001",
+    data: { qr_code: "data:image/png;base64,iVBORw0KGgo=" },
+  };
+  const me = {
+    status: "success",
+    instanceId: "1001",
+    data: { displayName: "Support", contactId: "50664083362@c.us", formattedNumber: "+50 664 083 362" },
+  };
+  const pairing = { status: "success", instanceId: 1001, data: { pairingCode: "ABCD-EFGH" } };
+
+  test("the well-formed linked-client bodies these cases start from are valid", () => {
+    expectValid("qrCode", { qrCode: qr, links: self, status: "success" });
+    expectValid("clientMe", { qrCode: me, links: self, status: "success" });
+    expectValid("pairingCode", { data: pairing, links: self, status: "success" });
+    expectValid("reboot", { data: { status: "success", instanceId: 1001 }, links: self, status: "success" });
+    expectValid("logout", {
+      data: { status: "success", instanceId: 1001, data: [] },
+      links: self,
+      status: "success",
+    });
+    expectValid("qrCode", { status: "error", message: "No QR code.", links: self });
+  });
+
+  wrong.push(
+    [
+      "a QR code that is not a PNG data URL",
+      "qrCode",
+      { qrCode: { ...qr, data: { qr_code: "https://x/qr.png" } }, links: self, status: "success" },
+    ],
+    ["a QR answer without its object", "qrCode", { links: self, status: "success" }],
+    ["an error without a message", "qrCode", { status: "error", links: self }],
+    ["an error with an invented field", "qrCode", { status: "error", message: "x", links: self, code: 7 }],
+    ["me under an invented key", "clientMe", { whoami: me, links: self, status: "success" }],
+    [
+      "me without the number",
+      "clientMe",
+      { qrCode: { ...me, data: { ...me.data, formattedNumber: undefined } }, links: self, status: "success" },
+    ],
+    [
+      "a contact id that is not <digits>@c.us",
+      "clientMe",
+      { qrCode: { ...me, data: { ...me.data, contactId: "support" } }, links: self, status: "success" },
+    ],
+    [
+      "an empty pairing code",
+      "pairingCode",
+      { data: { ...pairing, data: { pairingCode: "" } }, links: self, status: "success" },
+    ],
+    [
+      "a pairing instanceId as a string",
+      "pairingCode",
+      { data: { ...pairing, instanceId: "1001" }, links: self, status: "success" },
+    ],
+    [
+      "logout data that is not empty",
+      "logout",
+      { data: { status: "success", instanceId: 1001, data: [1] }, links: self, status: "success" },
+    ],
+    [
+      "reboot with an invented field",
+      "reboot",
+      { data: { status: "success", instanceId: 1001, rebooted: true }, links: self, status: "success" },
+    ],
+  );
+
   test.each(wrong)("rejects %s", (_title, name, body) => {
     const json = JSON.parse(JSON.stringify(body)) as unknown; // drops `undefined` keys, as the wire would
     expect(validators[name](json)).toBe(false);
   });
 
   test("the published contract, uncorrected, rejects honest answers (why the errata exist)", () => {
-    const raw = compileResponses(published, createAjv(false));
+    const ajv = createAjv(false);
+    const raw = {
+      list: compileResponse(published, ajv, "list"),
+      create: compileResponse(published, ajv, "create"),
+      update: compileResponse(published, ajv, "update"),
+    };
+    expect(() => compileResponse(published, createAjv(false), "logout")).toThrow(/schema is invalid/);
     const configured = { ...instance, webhook_url: "https://h.example/x", webhook_events: ["qr"] };
     expect(raw.list({ instances: [configured], status: "success" })).toBe(false);
     expect(describeErrors(raw.list)).toMatch(/webhook_events must be equal to one of the allowed values/);
@@ -237,7 +375,7 @@ describe("the validation can fail", () => {
     expect(describeErrors(raw.update)).toMatch(/instanceEvents\/0 must be array/);
   });
 
-  test("every response schema the errata touch is one of the five validated", () => {
+  test("every response schema the errata touch is one of those validated", () => {
     const roots = Object.values(RESPONSES);
     for (const { pointer } of [...ERRATA, ...TIGHTENINGS]) {
       expect(roots.some((root) => pointer.startsWith(root))).toBe(true);

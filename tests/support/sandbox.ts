@@ -120,6 +120,29 @@ class SandboxHandle implements TestSandbox {
   setRateLimit(...args: Parameters<Sandbox["setRateLimit"]>): void {
     this.sandbox.setRateLimit(...args);
   }
+  clientState(id: number): ReturnType<Sandbox["clientState"]> {
+    return this.sandbox.clientState(id);
+  }
+  scanQr(...args: Parameters<Sandbox["scanQr"]>): ReturnType<Sandbox["scanQr"]> {
+    return this.sandbox.scanQr(...args);
+  }
+  enterPairingCode(
+    ...args: Parameters<Sandbox["enterPairingCode"]>
+  ): ReturnType<Sandbox["enterPairingCode"]> {
+    return this.sandbox.enterPairingCode(...args);
+  }
+  disconnectClient(id: number): ReturnType<Sandbox["disconnectClient"]> {
+    return this.sandbox.disconnectClient(id);
+  }
+  failClientAuth(id: number): ReturnType<Sandbox["failClientAuth"]> {
+    return this.sandbox.failClientAuth(id);
+  }
+  rotateQr(id: number): ReturnType<Sandbox["rotateQr"]> {
+    return this.sandbox.rotateQr(id);
+  }
+  setClientTiming(...args: Parameters<Sandbox["setClientTiming"]>): ReturnType<Sandbox["setClientTiming"]> {
+    return this.sandbox.setClientTiming(...args);
+  }
   reset(): void {
     this.sandbox.reset();
   }
