@@ -1,5 +1,5 @@
 import type { ApiInstance } from "../provider/waapi-api";
-import { planRecovery, renderRecovery, type Decision, type PendingDeclaration } from "./recover";
+import { planDeletes, planRecovery, renderRecovery, type Decision, type PendingDeclaration } from "./recover";
 
 const urn = (name: string) => `urn:pulumi:prod::account::waapi:index:Instance::${name}`;
 const made = (id: number): ApiInstance => ({
@@ -108,6 +108,30 @@ describe("planRecovery", () => {
   });
 });
 
+describe("planDeletes", () => {
+  const deleting = (name: string, instanceId: number) => ({
+    urn: urn(name),
+    instanceId,
+    owner: "ops@example.com",
+  });
+  it("a killed delete's instance no longer listed leaves the stack; one still listed needs nothing", () => {
+    expect(planDeletes([deleting("a", 1001), deleting("b", 1002)], [made(1002)])).toEqual([
+      { urn: urn("a"), action: "drop", instanceId: 1001 },
+    ]);
+  });
+  it("an empty account counts, as after any DELETE that may have been acted on", () => {
+    expect(planDeletes([deleting("a", 1001)], [])).toEqual([
+      { urn: urn("a"), action: "drop", instanceId: 1001 },
+    ]);
+  });
+  it("an account of another owner proves nothing: left undecided", () => {
+    const others = [{ ...made(2001), owner: "someone@example.com" }];
+    expect(planDeletes([deleting("a", 1001)], others)).toEqual([
+      expect.objectContaining({ urn: urn("a"), action: "undecided" }),
+    ]);
+  });
+});
+
 describe("renderRecovery", () => {
   it("says what it did, what it would do, and what it left undecided", () => {
     const decisions: Decision[] = [
@@ -128,7 +152,7 @@ describe("renderRecovery", () => {
         true,
       ),
     ).toBe(
-      "d: interrupted while updating; nothing to decide (the next `pulumi up` or `pulumi destroy` does it again).\nNo pending creates: nothing to recover.\n",
+      "d: interrupted while updating; nothing to decide (the next `pulumi up` or `pulumi destroy` does it again).\nNothing for recover to decide.\n",
     );
   });
 });

@@ -29,6 +29,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { WaapiClient } from "../provider/client";
+import { isShownGone } from "../provider/instance/lifecycle";
 import { inputsFromOutputs, outputsFromApi, propertyChanges } from "../provider/instance/state";
 import { ENV_VARS } from "../provider/settings";
 import { isAsServerMade, type ApiInstance } from "../provider/waapi-api";
@@ -38,12 +39,14 @@ import {
   hasSecret,
   isObject,
   pendingCreates,
+  pendingDeletes,
   plainValue,
   recordedInstances,
   resourceNameOf,
   stackSettings,
   type JsonObject,
   type PendingCreate,
+  type PendingDelete,
   type StackRef,
 } from "./stack-state";
 
@@ -67,6 +70,8 @@ export type Decision =
       why: "adopted" | "configured" | "as-server-made";
     }
   | { urn: string; action: "clear" }
+  /** A killed delete's instance that WAAPI no longer lists, shown gone: the resource leaves the stack. */
+  | { urn: string; action: "drop"; instanceId: number }
   | { urn: string; action: "undecided"; candidates: number[]; why: string };
 
 /** The settings a declaration and a live instance are compared by (never adoptInstanceId). */
@@ -175,6 +180,28 @@ export function planRecovery(
   return decisions.sort((a, b) => a.urn.localeCompare(b.urn));
 }
 
+/**
+ * The killed deletes whose instance WAAPI no longer lists: each leaves the stack when it is shown
+ * gone by the core's rule (`isShownGone`: its DELETE was under way, so an empty account counts).
+ * Those still listed need nothing: the next `destroy` (or `up`) deletes them.
+ */
+export function planDeletes(deletes: readonly PendingDelete[], live: readonly ApiInstance[]): Decision[] {
+  const listed = new Set(live.map((instance) => instance.id));
+  return deletes
+    .filter((pending) => !listed.has(pending.instanceId))
+    .map((pending): Decision =>
+      pending.owner === undefined || isShownGone(pending.owner, live, true)
+        ? { urn: pending.urn, action: "drop", instanceId: pending.instanceId }
+        : {
+            urn: pending.urn,
+            action: "undecided",
+            candidates: [],
+            why: `instance ${pending.instanceId} is not listed, but the token's account is not ${pending.owner}'s, so its deletion cannot be shown`,
+          },
+    )
+    .sort((a, b) => a.urn.localeCompare(b.urn));
+}
+
 export interface RecoverOptions extends StackRef {
   /** Apply the decisions; without it, only say what they would be. */
   yes: boolean;
@@ -209,13 +236,14 @@ export async function runRecover(options: RecoverOptions): Promise<RecoverResult
   const operations = Array.isArray(state.deployment["pending_operations"])
     ? state.deployment["pending_operations"].filter(isObject)
     : [];
+  const deletes = pendingDeletes(state);
   const otherPending = operations
     .filter((operation) => operation["type"] !== "creating" && isObject(operation["resource"]))
     .map((operation) => ({
       urn: String((operation["resource"] as JsonObject)["urn"]),
       type: String(operation["type"]),
     }));
-  if (pending.length === 0) return { decisions: [], otherPending, applied: false };
+  if (pending.length === 0 && deletes.length === 0) return { decisions: [], otherPending, applied: false };
 
   const declared = await declarations(options, pending);
   const stackConfig = await stackSettings(options);
@@ -245,12 +273,15 @@ export async function runRecover(options: RecoverOptions): Promise<RecoverResult
     const later = new Set(live.filter(isAsServerMade).map((instance) => instance.id));
     stillAsMade = new Set([...stillAsMade].filter((id) => later.has(id)));
   }
-  const decisions = planRecovery(declared, live, recorded, stillAsMade);
+  const dropped = planDeletes(deletes, live);
+  const decisions = [...planRecovery(declared, live, recorded, stillAsMade), ...dropped];
+  const decided = new Set(dropped.map((decision) => decision.urn));
+  const remaining = otherPending.filter((operation) => !decided.has(operation.urn));
   if (options.yes && decisions.some((decision) => decision.action !== "undecided")) {
     await apply(options, decisions);
-    return { decisions, otherPending, applied: true };
+    return { decisions, otherPending: remaining, applied: true };
   }
-  return { decisions, otherPending, applied: false };
+  return { decisions, otherPending: remaining, applied: false };
 }
 
 /**
@@ -264,7 +295,15 @@ async function apply(ref: StackRef, decisions: readonly Decision[]): Promise<voi
   const operations = Array.isArray(state.deployment["pending_operations"])
     ? state.deployment["pending_operations"].filter(isObject)
     : [];
-  const resources = Array.isArray(state.deployment["resources"]) ? [...state.deployment["resources"]] : [];
+  const drop = new Set(
+    decisions.filter((decision) => decision.action === "drop").map((decision) => decision.urn),
+  );
+  const resources = (
+    Array.isArray(state.deployment["resources"]) ? state.deployment["resources"] : []
+  ).filter(
+    (resource: unknown) =>
+      !(isObject(resource) && typeof resource["urn"] === "string" && drop.has(resource["urn"])),
+  );
   const keep: JsonObject[] = [];
   const imported: string[] = [];
   for (const operation of operations) {
@@ -311,7 +350,7 @@ export function renderRecovery(result: RecoverResult, yes: boolean): string {
     );
   }
   if (result.decisions.length === 0) {
-    lines.push("No pending creates: nothing to recover.");
+    lines.push("Nothing for recover to decide.");
     return `${lines.join("\n")}\n`;
   }
   const done = yes && result.applied;
@@ -328,6 +367,12 @@ export function renderRecovery(result: RecoverResult, yes: boolean): string {
         lines.push(`${name}: ${done ? "recorded" : "would record"} instance ${decision.instanceId}: ${how}.`);
         break;
       }
+      case "drop":
+        lines.push(
+          `${name}: interrupted while deleting; WAAPI no longer lists instance ${decision.instanceId}: its DELETE was applied; ` +
+            `${done ? "removed" : "would remove"} it from the stack.`,
+        );
+        break;
       case "clear":
         lines.push(
           `${name}: no instance carries its settings or is still as the server made it: its create made nothing; ` +

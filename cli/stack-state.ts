@@ -101,6 +101,26 @@ export function pendingCreates(state: StackExport): PendingCreate[] {
   });
 }
 
+/** A delete a killed run left pending: the resource is still recorded, its instance may be gone. */
+export interface PendingDelete {
+  urn: string;
+  instanceId: number;
+  /** The recorded owner, when the state has one. */
+  owner?: string;
+}
+
+export function pendingDeletes(state: StackExport): PendingDelete[] {
+  return objectsIn(state.deployment["pending_operations"]).flatMap((operation) => {
+    const resource = operation["resource"];
+    if (operation["type"] !== "deleting" || !isObject(resource) || !isInstance(resource)) return [];
+    const id = Number(resource["id"]);
+    if (typeof resource["urn"] !== "string" || !Number.isSafeInteger(id)) return [];
+    const outputs = isObject(resource["outputs"]) ? resource["outputs"] : {};
+    const owner = outputs["owner"];
+    return [{ urn: resource["urn"], instanceId: id, ...(typeof owner === "string" && { owner }) }];
+  });
+}
+
 /** Pulumi's marker of a secret value in a state: `{"4dabf18193072939515e22adb298388d": …}`. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 

@@ -296,12 +296,8 @@ async function assertSameAccount(
     }
     throw error;
   }
+  if (isShownGone(owner, instances, deletedByEarlierAttempt)) return;
   const owners = new Set(instances.map((instance) => instance.owner));
-  if (owners.has(owner)) return;
-  // A DELETE answered 502 (or reset, or timed out) and then 404 on its retry, in an account left
-  // empty: its first attempt deleted the last instance (a destroy's usual end). Another account's
-  // token would have met a 404 on that first attempt, unless a fault struck exactly it.
-  if (owners.size === 0 && deletedByEarlierAttempt) return;
   throw new Error(
     kept +
       (owners.size === 0
@@ -309,6 +305,23 @@ async function assertSameAccount(
         : `the token belongs to another account (${[...owners].join(", ")}).`) +
       whatToDo,
   );
+}
+
+/**
+ * Whether an instance recorded as `owner`'s that WAAPI no longer shows is really gone, from what the
+ * token's account lists: another instance of that owner proves the token is the owner's. An empty
+ * account proves nothing, except after a DELETE of it that may have been acted on (`deleteMayHaveActed`:
+ * a DELETE answered 502, reset or timed out, or one a killed run had under way, seen by
+ * `pulumi-waapi recover`) — that DELETE deleted the last instance (a destroy's usual end); another
+ * account's token would have met a 404 on it, unless a fault struck exactly it.
+ */
+export function isShownGone(
+  owner: string,
+  listed: readonly Pick<ApiInstance, "owner">[],
+  deleteMayHaveActed: boolean,
+): boolean {
+  const owners = new Set(listed.map((instance) => instance.owner));
+  return owners.has(owner) || (owners.size === 0 && deleteMayHaveActed);
 }
 
 /**

@@ -5,11 +5,14 @@
 import type { Sandbox } from "../../sandbox";
 import type { InstanceUpdateBody } from "../../provider/waapi-api";
 
-/** An instance made by hand (a POST, then a PUT with `settings`); its requests are cleared from the log. */
+/**
+ * An instance made by hand (a POST, then a PUT with `settings`; `undefined`: no PUT, as a create
+ * killed or failed after its POST leaves one); its requests are cleared from the log.
+ */
 export async function makeInstanceByHand(
   sandbox: Sandbox,
   token: string,
-  settings: InstanceUpdateBody,
+  settings: InstanceUpdateBody | undefined,
 ): Promise<number> {
   const headers = {
     Authorization: `Bearer ${token}`,
@@ -19,11 +22,13 @@ export async function makeInstanceByHand(
   const made = (await (await fetch(`${sandbox.baseUrl}/instances`, { method: "POST", headers })).json()) as {
     instance: { id: number };
   };
-  await fetch(`${sandbox.baseUrl}/instances/${made.instance.id}`, {
-    method: "PUT",
-    headers,
-    body: JSON.stringify(settings),
-  });
+  if (settings !== undefined) {
+    await fetch(`${sandbox.baseUrl}/instances/${made.instance.id}`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify(settings),
+    });
+  }
   sandbox.clearRequests();
   return made.instance.id;
 }
