@@ -27,10 +27,13 @@ lint: build ## type-check, ESLint, Prettier
 # the CLI and language hosts (scripts/install-pulumi.sh, which prints their directory), the SDK
 # generator, the Python environment of the Python e2e test.
 PREPARE_TESTS = scripts/gen-sdk.sh --build && scripts/install-python-sdk.sh >/dev/null
+# The language hosts the tests' YAML and Python programs need, beside the CLI's Node.js host (which
+# is all `make demo`, `make pulumi` and `make bench` ask for: they run TypeScript programs only).
+TEST_HOSTS = yaml python
 # Both runs end with one plain closing line ("jest: N passed, N failed, N skipped (Node.js …)"),
 # readable by any CI, printed even when tests failed (never a stale one: the results file goes first).
 test: lint ## everything: unit, contract, integration (sandbox over HTTP) and end-to-end (real Pulumi CLI) tests
-	rm -f .jest-results.json; bin=$$(scripts/install-pulumi.sh) && $(PREPARE_TESTS) && \
+	rm -f .jest-results.json; bin=$$(scripts/install-pulumi.sh $(TEST_HOSTS)) && $(PREPARE_TESTS) && \
 	  PATH="$$bin:$$PATH" npm test -- --json --outputFile=.jest-results.json; \
 	  status=$$?; node scripts/jest-summary.cjs .jest-results.json; exit $$status
 
@@ -39,7 +42,7 @@ test: lint ## everything: unit, contract, integration (sandbox over HTTP) and en
 NODE ?= 26
 test-node: build ## the same tests under another Node.js major (NODE=26 by default; installed by scripts/install-node.sh)
 	rm -f .jest-results-node$(NODE).json; node_bin=$$(scripts/install-node.sh $(NODE)) && \
-	  bin=$$(scripts/install-pulumi.sh) && $(PREPARE_TESTS) && \
+	  bin=$$(scripts/install-pulumi.sh $(TEST_HOSTS)) && $(PREPARE_TESTS) && \
 	  PATH="$$node_bin:$$bin:$$PATH" npm test -- --json --outputFile=.jest-results-node$(NODE).json; \
 	  status=$$?; PATH="$$node_bin:$$PATH" node scripts/jest-summary.cjs .jest-results-node$(NODE).json; exit $$status
 
@@ -53,7 +56,7 @@ bench: build ## benchmark N = 10, 50, 200 instances against the no-op stack and 
 
 # The crash matrix runs second: it writes its own section into the file the fault matrix rewrites.
 reliability: build ## the fault matrix, the crash matrix and the paced 50-instance figure through the real engine; writes docs/reliability.md (about half an hour; make test runs reduced matrices)
-	bin=$$(scripts/install-pulumi.sh) && PATH="$$bin:$$PATH" WAAPI_RELIABILITY=full npm test -- tests/e2e/fault-matrix.test.ts; \
+	bin=$$(scripts/install-pulumi.sh $(TEST_HOSTS)) && PATH="$$bin:$$PATH" WAAPI_RELIABILITY=full npm test -- tests/e2e/fault-matrix.test.ts; \
 	  status=$$?; PATH="$$bin:$$PATH" WAAPI_RELIABILITY=full npm test -- tests/e2e/crash-matrix.test.ts || status=1; \
 	  npx prettier --write docs/reliability.md >/dev/null 2>&1; exit $$status
 

@@ -25,11 +25,21 @@ say "Starting the WAAPI sandbox on $base_url (data: .sandbox/sandbox.json)"
 WAAPI_SANDBOX_TOKEN="$token" node dist/sandbox/cli.js --port "$port" --data .sandbox/sandbox.json >.sandbox/sandbox.log 2>&1 &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H "Accept: application/json" "$base_url/instances" && break
+# Asked quietly until it answers (a refused connection is expected while it starts); 10 s at most.
+ready=""
+for _ in $(seq 1 100); do
+  if curl -fs -o /dev/null -H "Authorization: Bearer $token" -H "Accept: application/json" "$base_url/instances"; then
+    ready=1
+    break
+  fi
   kill -0 "$sandbox_pid" 2>/dev/null || { cat .sandbox/sandbox.log; exit 1; }
-  sleep 0.2
+  sleep 0.1
 done
+[ -n "$ready" ] || {
+  echo "The sandbox did not answer on $base_url within 10 s; its log (.sandbox/sandbox.log):" >&2
+  cat .sandbox/sandbox.log >&2
+  exit 1
+}
 
 say "Selecting stack '$stack' (local file backend: .pulumi-state/)"
 pulumi stack select --create "$stack" --non-interactive

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Makes the Pulumi CLI available for `make demo` and the end-to-end tests, and prints the directory to
 # put first on PATH. That directory holds `pulumi`, `pulumi-language-nodejs` and
-# `pulumi-resource-pulumi-nodejs` (and `pulumi-language-yaml`, `pulumi-language-python`) side by side, which is how the engine expects bundled plugins
-# (anything else makes it warn "using … from $PATH" on every run).
+# `pulumi-resource-pulumi-nodejs` side by side, which is how the engine expects bundled plugins
+# (anything else makes it warn "using … from $PATH" on every run), and the other language hosts
+# asked for by name, each built once on first request (a few minutes each):
+#
+#   scripts/install-pulumi.sh                # the CLI and the Node.js host: make demo, make pulumi
+#   scripts/install-pulumi.sh yaml python    # and the YAML and Python hosts: make test
 #
 # Order of preference:
 #   1. a `pulumi` already on PATH with the Node.js language host beside it (a developer's own
@@ -31,6 +35,17 @@ PYTHON_HOST_SDK_VERSION=3.68.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 log() { echo "install-pulumi: $*" >&2; }
+
+hosts=()
+for host; do
+  case $host in
+    yaml | python) hosts+=("$host") ;;
+    *)
+      log "unknown language host '$host': name yaml and/or python (the Node.js host always comes)"
+      exit 2
+      ;;
+  esac
+done
 
 cache_root="${WAAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-waapi}"
 
@@ -84,19 +99,27 @@ make_python_host() { # the host, and the exec script it runs programs with (besi
   install -m 755 "$(cd "$2" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec" "$1/"
 }
 
-# ensure_language_hosts DIR: the YAML and Python hosts beside the CLI in DIR.
+# ensure_language_hosts DIR: the hosts asked for, beside the CLI in DIR.
 ensure_language_hosts() {
-  ensure_tools "$1" "language-yaml-v$YAML_HOST_VERSION" make_yaml_host pulumi-language-yaml
-  ensure_tools "$1" "language-python-v$PYTHON_HOST_SDK_VERSION" make_python_host \
-    pulumi-language-python pulumi-language-python-exec
+  local host
+  for host in ${hosts[@]+"${hosts[@]}"}; do
+    case $host in
+      yaml) ensure_tools "$1" "language-yaml-v$YAML_HOST_VERSION" make_yaml_host pulumi-language-yaml ;;
+      python)
+        ensure_tools "$1" "language-python-v$PYTHON_HOST_SDK_VERSION" make_python_host \
+          pulumi-language-python pulumi-language-python-exec
+        ;;
+    esac
+  done
 }
 
 if [ -z "${WAAPI_FORCE_PULUMI_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
   existing=$(dirname "$(command -v pulumi)")
   if [ -x "$existing/pulumi-language-nodejs" ]; then
-    # The official installer ships pulumi-language-yaml beside pulumi; a bare CLI lacks it.
-    [ -x "$existing/pulumi-language-yaml" ] || log "no pulumi-language-yaml beside $existing/pulumi: YAML programs will not run"
-    [ -x "$existing/pulumi-language-python" ] || log "no pulumi-language-python beside $existing/pulumi: Python programs will not run"
+    # The official installer ships pulumi-language-yaml and -python beside pulumi; a bare CLI lacks them.
+    for host in ${hosts[@]+"${hosts[@]}"}; do
+      [ -x "$existing/pulumi-language-$host" ] || log "no pulumi-language-$host beside $existing/pulumi: $host programs will not run"
+    done
     echo "$existing"
     exit 0
   fi

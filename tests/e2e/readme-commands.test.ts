@@ -9,11 +9,11 @@
  *
  * The clone is of HEAD: uncommitted changes are not part of what runs.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { expectNoLeak } from "../support/leaks";
 import { ENVIRONMENT_DECOYS, e2eSecrets, useOfflineStacks } from "../support/pulumi";
@@ -30,6 +30,7 @@ const sandbox = useSandbox();
 const stacks = useOfflineStacks();
 let clone: string;
 const running: ChildProcess[] = [];
+const caches: string[] = [];
 
 /** A TCP port nothing listens on right now. */
 function freePort(): Promise<number> {
@@ -49,6 +50,26 @@ function textsUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"));
+}
+
+/**
+ * A Pulumi cache as `make demo` leaves it on a machine that ran nothing else: one CLI build with its
+ * Node.js host (copied from the CLI on PATH). Returns the cache folder and the build's bin folder.
+ */
+function cacheWithCliOnly(): { cache: string; bin: string } {
+  const pulumi = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).stdout.trim();
+  const sdk = (
+    JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const cache = mkdtempSync(join(tmpdir(), "waapi-demo-cache-"));
+  // The name scripts/install-pulumi.sh gives a build for this SDK version (any CLI version matches).
+  const bin = join(cache, `sdk-${sdk}-cli-seeded`, "bin");
+  mkdirSync(bin, { recursive: true });
+  for (const file of ["pulumi", "pulumi-language-nodejs"])
+    copyFileSync(join(dirname(pulumi), file), join(bin, file));
+  return { cache, bin };
 }
 
 /** The instances `make demo` prints under "What the sandbox holds": `#id name`. */
@@ -72,6 +93,7 @@ afterAll(() => {
     }
   }
   rmSync(join(clone, ".."), { recursive: true, force: true });
+  for (const cache of caches) rmSync(cache, { recursive: true, force: true });
 });
 
 describe("the quick start, in a fresh clone", () => {
@@ -84,10 +106,27 @@ describe("the quick start, in a fresh clone", () => {
       demoPort = await freePort();
       // A CI job's environment may hold WAAPI_* variables (the README suggests WAAPI_API_TOKEN): the
       // demo's stack config must win over them.
-      const env = userEnvironment({ ...ENVIRONMENT_DECOYS, WAAPI_SANDBOX_PORT: String(demoPort) });
+      // Its Pulumi cache holds the CLI and the Node.js host only (and the pulumi on PATH is not taken):
+      // the demo, a TypeScript program, must build no other language host into it.
+      const { cache, bin } = cacheWithCliOnly();
+      caches.push(cache);
+      const env = userEnvironment({
+        ...ENVIRONMENT_DECOYS,
+        WAAPI_SANDBOX_PORT: String(demoPort),
+        WAAPI_PULUMI_CACHE: cache,
+        WAAPI_FORCE_PULUMI_BUILD: "1",
+      });
       const first = await runShell(makeDemo, { cwd: clone, env, timeoutMs: MAKE_TIMEOUT_MS });
       expectSuccess(makeDemo, first);
       expect(first.stdout).toMatch(/\+ 3 created/); // the stack and two instances
+      expect(readdirSync(cache)).toEqual([join(bin, "..").slice(cache.length + 1)]);
+      expect(readdirSync(bin).sort()).toEqual([
+        "pulumi",
+        "pulumi-language-nodejs",
+        "pulumi-resource-pulumi-nodejs",
+      ]);
+      // It waits for its sandbox without printing connection errors.
+      expect(first.stdout + first.stderr).not.toMatch(/curl: \(\d+\)/);
       const deployed = demoInstances(first);
       expect(deployed).toHaveLength(2);
 
