@@ -7,7 +7,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install build pulumi lint test test-node test-unit bench reliability demo sandbox clean
+.PHONY: help install build pulumi lint test test-node test-unit bench reliability demo sandbox release clean
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
@@ -66,5 +66,8 @@ demo: build ## deploy the root Pulumi.yaml program against a local WAAPI sandbox
 sandbox: build ## run the WAAPI sandbox in the foreground on :8787 (or $WAAPI_SANDBOX_PORT, as make demo), with the demo's data
 	WAAPI_SANDBOX_TOKEN="$${WAAPI_SANDBOX_TOKEN:-sandbox-demo-token}" node dist/sandbox/cli.js --port "$${WAAPI_SANDBOX_PORT:-8787}" --data .sandbox/sandbox.json
 
+release: build ## every release artifact into release/: npm package, plugin archives + checksums, Python sdist and wheel, Go SDK (docs/releasing.md)
+	scripts/release.sh
+
 clean: ## remove build output, local state and sandbox data (not the cached Pulumi CLI)
-	rm -rf dist .pulumi-state .sandbox coverage .bench-build
+	rm -rf dist .pulumi-state .sandbox coverage .bench-build release plugin-archive

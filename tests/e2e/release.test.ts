@@ -1,19 +1,29 @@
 /**
- * The self-contained plugin executable (scripts/pack-plugin.cjs, `npm run pack-plugin`), as a team
- * without Node.js gets it: the linux-amd64 archive installed with `pulumi plugin install resource
- * waapi <version> --file`, then a YAML and a Python program deploy, import, look up and destroy
- * through it against the sandbox — the Pulumi CLI, its language hosts and the plugin running on a
- * PATH where no `node` can be found. The other platforms' executables are checked by their headers.
+ * `make release` from a fresh clone, and its artifacts installed the way their users install them,
+ * each into a clean environment, deploying against the sandbox:
+ * - the plugin archives: named and laid out as Pulumi expects, checksummed, the other platforms'
+ *   executables checked by their headers; the linux-amd64 one installed with `pulumi plugin install
+ *   resource waapi <version> --file`, then a YAML and a Python program deploy, import, look up and
+ *   destroy through it — the Pulumi CLI, its language hosts and the plugin on a PATH where no `node`
+ *   can be found, as a team without Node.js runs them;
+ * - the Python wheel, in a new virtual environment (the Python program above runs on it);
+ * - the npm package tarball, in a TypeScript program.
+ * The Go SDK tree comes from the same generator that tests/sdk.test.ts compiles a program against.
+ *
+ * The clone is of HEAD: uncommitted changes are not part of what is released.
  */
 import { execFile, spawnSync } from "node:child_process";
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,28 +33,48 @@ import { makeInstanceByHand } from "../support/dashboard";
 import { executableFacts } from "../support/executables";
 import { useOfflineStacks, type OfflineStacks } from "../support/pulumi";
 import { useSandbox } from "../support/sandbox";
+import { expectSuccess, runShell, userEnvironment } from "../support/shell";
 
 const run = promisify(execFile);
-const VERSION = (JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8")) as { version: string })
-  .version;
+const REPO = process.cwd();
+const VERSION = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const archiveName = (target: string) => `pulumi-resource-waapi-v${VERSION}-${target}.tar.gz`;
+const TARGETS = ["linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64", "windows-amd64"] as const;
+/** The `pulumi` Python SDK the repository's scripts pin (scripts/install-python-sdk.sh). */
+const PULUMI_PYTHON = /^PULUMI_PYTHON_SDK_VERSION=(\S+)$/m.exec(
+  readFileSync(join(REPO, "scripts", "install-python-sdk.sh"), "utf8"),
+)?.[1];
+/** The @pulumi/pulumi this package is built and tested with. */
+const PULUMI_NODEJS = (
+  JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
+    version: string;
+  }
+).version;
 
-const work = mkdtempSync(join(tmpdir(), "waapi-executable-"));
+const work = mkdtempSync(join(tmpdir(), "waapi-release-"));
+const clone = join(work, "pulumi-waapi");
+const released = join(clone, "release");
 const pulumiHome = join(work, "pulumi-home");
 /** A bin folder with the Pulumi CLI and its language hosts, and nothing else: no `node` to find. */
 const noNodeBin = join(work, "bin");
-let venv = "";
-/** The PATH of every Pulumi run here: the folder above and the Python environment's bin. */
-const noNodePath = () => `${noNodeBin}:${join(venv, "bin")}`;
+const venv = join(work, "venv");
+/** The PATH of the YAML and Python runs: the folder above and the wheel's virtual environment. */
+const noNodePath = `${noNodeBin}:${join(venv, "bin")}`;
+const tsProgram = join(work, "typescript");
 
 const sandbox = useSandbox();
 const stacks: OfflineStacks = useOfflineStacks({ PULUMI_HOME: pulumiHome });
+
+async function shell(command: string, cwd: string, env: Record<string, string> = {}): Promise<void> {
+  const started = Date.now();
+  expectSuccess(`${command}\` in \`${cwd}`, await runShell(command, { cwd, env: userEnvironment(env) }));
+  console.info(`${command}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
 
 beforeAll(async () => {
   const pulumi = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).stdout.trim();
   if (pulumi === "")
     throw new Error("no pulumi on PATH: run under `bin=$(scripts/install-pulumi.sh) && PATH=$bin:$PATH`");
-  const cliDir = join(pulumi, "..");
   mkdirSync(noNodeBin);
   for (const tool of [
     "pulumi",
@@ -52,25 +82,61 @@ beforeAll(async () => {
     "pulumi-language-python",
     "pulumi-language-python-exec",
   ]) {
-    symlinkSync(join(cliDir, tool), join(noNodeBin, tool));
+    symlinkSync(join(pulumi, "..", tool), join(noNodeBin, tool));
   }
-  // Cached after the first run (`make test` makes both before jest): the archives and the Python SDK.
-  const [packed, python] = await Promise.all([
-    run("node", [join("scripts", "pack-plugin.cjs"), join(work, "plugin-archive")], { maxBuffer: 1 << 24 }),
-    run(join(process.cwd(), "scripts", "install-python-sdk.sh")),
+
+  await run("git", ["clone", "--quiet", REPO, clone]);
+  // The clone's dependencies, as `make install` would install them from the same lock file: linked
+  // from this repository rather than installed a second time. Dated before the link's install, so
+  // make sees them installed (and never runs `npm ci` through the link).
+  symlinkSync(join(REPO, "node_modules"), join(clone, "node_modules"));
+  for (const file of ["package.json", "package-lock.json"]) utimesSync(join(clone, file), 0, 0);
+  await shell("make release", clone);
+
+  // Each artifact into a clean environment of its own, at once: pip and npm mostly wait on their caches.
+  mkdirSync(tsProgram);
+  writeFileSync(
+    join(tsProgram, "package.json"),
+    JSON.stringify({ name: "released-npm-package", private: true }),
+  );
+  await Promise.all([
+    shell(
+      `python3 -m venv ${venv} && ${venv}/bin/pip install --quiet --disable-pip-version-check ` +
+        `pulumi==${PULUMI_PYTHON} ${released}/pulumi_waapi-${VERSION}-py3-none-any.whl`,
+      work,
+    ),
+    shell(
+      `npm install --no-audit --no-fund --silent @pulumi/pulumi@${PULUMI_NODEJS} ${released}/pulumi-waapi-${VERSION}.tgz`,
+      tsProgram,
+    ),
   ]);
-  venv = python.stdout.trim();
-  expect(packed.stdout).toContain(archiveName("linux-amd64"));
-}, 600_000);
+}, 900_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+it("writes every artifact into release/", () => {
+  expect(readdirSync(released).sort()).toEqual(
+    [
+      "go",
+      `pulumi-waapi-${VERSION}.tgz`,
+      `pulumi-resource-waapi-v${VERSION}-checksums.txt`,
+      ...TARGETS.map(archiveName),
+      `pulumi_waapi-${VERSION}-py3-none-any.whl`,
+      `pulumi_waapi-${VERSION}.tar.gz`,
+    ].sort(),
+  );
+  // The Go SDK tree: the package with the resource and both functions.
+  for (const file of ["instance.go", "getInstance.go", "listInstances.go", "provider.go"]) {
+    expect(existsSync(join(released, "go", "waapi", file))).toBe(true);
+  }
+});
+
 it("five archives as Pulumi names them, each with the executable at its root, and a checksums file that sha256sum accepts", async () => {
-  const archives = join(work, "plugin-archive");
+  const archives = released;
   const checked = await run("sha256sum", ["-c", `pulumi-resource-waapi-v${VERSION}-checksums.txt`], {
     cwd: archives,
   });
-  const targets = ["linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64", "windows-amd64"];
+  const targets = [...TARGETS];
   expect(checked.stdout.trim().split("\n").sort()).toEqual(
     targets.map((target) => `${archiveName(target)}: OK`).sort(),
   );
@@ -105,20 +171,12 @@ it("five archives as Pulumi names them, each with the executable at its root, an
 }, 120_000);
 
 it("installs with `pulumi plugin install --file` on a PATH with no node", async () => {
-  const noNode = spawnSync("/bin/sh", ["-c", "command -v node"], { env: { PATH: noNodePath() } });
+  const noNode = spawnSync("/bin/sh", ["-c", "command -v node"], { env: { PATH: noNodePath } });
   expect(noNode.status).not.toBe(0);
   const installed = spawnSync(
     "pulumi",
-    [
-      "plugin",
-      "install",
-      "resource",
-      "waapi",
-      VERSION,
-      "--file",
-      join(work, "plugin-archive", archiveName("linux-amd64")),
-    ],
-    { env: { ...process.env, ...stacks.env(), PATH: noNodePath() }, encoding: "utf8" },
+    ["plugin", "install", "resource", "waapi", VERSION, "--file", join(released, archiveName("linux-amd64"))],
+    { env: { ...process.env, ...stacks.env(), PATH: noNodePath }, encoding: "utf8" },
   );
   expect(installed.stderr + installed.stdout).not.toMatch(/error/i);
   expect(installed.status).toBe(0);
@@ -145,7 +203,7 @@ async function deployImportLookUpDestroy(
     apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
     config: { legacyId: String(legacyId) },
-    env: { PATH: noNodePath(), ...env },
+    env: { PATH: noNodePath, ...env },
   });
   const up = await stacks.up(stack);
   expect(up.summary.resourceChanges).toEqual({ create: 2, import: 1 });
@@ -206,14 +264,47 @@ outputs:
   await deployImportLookUpDestroy(dir, legacyId);
 }, 180_000);
 
-it("a Python program (the generated SDK) deploys, imports, looks up and destroys through it", async () => {
+it("a Python program on the released wheel deploys, imports, looks up and destroys through it", async () => {
   const legacyId = await makeInstanceByHand(sandbox, sandbox.token, LEGACY);
   const dir = join(work, "python");
   mkdirSync(dir);
   writeFileSync(join(dir, "Pulumi.yaml"), "name: waapi-executable-python\nruntime: python\n");
   copyFileSync(
-    join(process.cwd(), "tests", "e2e", "native-executable-program", "__main__.py"),
+    join(REPO, "tests", "e2e", "native-executable-program", "__main__.py"),
     join(dir, "__main__.py"),
   );
   await deployImportLookUpDestroy(dir, legacyId, { VIRTUAL_ENV: venv });
+}, 180_000);
+
+it("a TypeScript program on the released npm package deploys and destroys", async () => {
+  writeFileSync(
+    join(tsProgram, "Pulumi.yaml"),
+    "name: released-npm-package\nruntime: nodejs\nmain: index.ts\n",
+  );
+  writeFileSync(
+    join(tsProgram, "index.ts"),
+    [
+      'import { WaapiInstance } from "pulumi-waapi";',
+      'const line = new WaapiInstance("line", { name: "Released line", webhookEvents: ["ready"] });',
+      "export const instanceId = line.instanceId;",
+      "",
+    ].join("\n"),
+  );
+  const stack = await stacks.create(tsProgram, { apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
+  const { outputs } = await stacks.up(stack);
+  expect(sandbox.instances()).toEqual([
+    expect.objectContaining({
+      id: outputs["instanceId"]?.value,
+      name: "Released line",
+      webhook_events: ["ready"],
+    }),
+  ]);
+  const { deployment } = await stack.exportStack();
+  const line = (deployment.resources as { urn: string; outputs?: Record<string, unknown> }[]).find(
+    (resource) => resource.urn.endsWith("::line"),
+  );
+  // The provider came from the installed tarball, not from this repository.
+  expect(String(line?.outputs?.["__provider"])).not.toContain(REPO);
+  await stacks.destroy(stack);
+  expect(sandbox.instances()).toEqual([]);
 }, 180_000);
