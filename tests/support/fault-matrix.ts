@@ -4,13 +4,15 @@
  * After the faulted run and at most one re-run without faults, the sandbox is compared with the
  * stack's state: no orphans (instances in the sandbox and not in the state), no duplicates, nothing
  * lost, settings as declared; and every failure the engine reported must name the instance and the
- * cause. Used by tests/e2e/fault-matrix.test.ts (a reduced matrix in `make test`, the full one in
- * `make reliability`).
+ * cause. Each cell also counts the requests its fault struck at each route it names (the sandbox's
+ * request log), so a cell that tested nothing shows. Used by tests/e2e/fault-matrix.test.ts (a
+ * reduced matrix in `make test`, the full one in `make reliability`).
  */
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox, SandboxFault } from "../../sandbox";
-import { OfflineStacks } from "./pulumi";
+import { faultMatches } from "../../sandbox/faults";
+import type { OfflineStacks } from "./pulumi";
 
 export const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "program");
 
@@ -21,7 +23,7 @@ export type Operation = "up" | "update" | "refresh" | "destroy";
 export const OPERATIONS: readonly Operation[] = ["up", "update", "refresh", "destroy"];
 
 /** The requests each operation depends on: its faults are aimed there. */
-const ROUTES: Record<Operation, string[]> = {
+export const ROUTES: Record<Operation, string[]> = {
   up: ["POST /instances", "PUT /instances/:id"],
   update: ["PUT /instances/:id"],
   refresh: ["GET /instances/:id"],
@@ -32,6 +34,21 @@ export interface FaultCase {
   name: string;
   /** The fault for one route. */
   at(match: string): SandboxFault;
+  /**
+   * The operations whose run this fault makes fail (so one re-run follows); the provider absorbs it
+   * in the others (retries, the lost-answer recovery, reading an accepted write back).
+   */
+  fails: readonly Operation[];
+  /**
+   * The operations it can strike at all; default all. A DELETE's answer body is never read, so a
+   * malformed or truncated one changes nothing: those cells would test nothing.
+   */
+  operations?: readonly Operation[];
+}
+
+/** The operations `fault` can be aimed at. */
+export function operationsOf(fault: FaultCase): readonly Operation[] {
+  return fault.operations ?? OPERATIONS;
 }
 
 const RATE = 0.25;
@@ -39,28 +56,36 @@ const TRUNCATED: Record<string, string> = {
   POST: '{"instance":{"id":',
   PUT: '{"data":{"status":"success","instanceId":"',
   GET: '{"instances":[{"id":',
-  DELETE: "",
 };
 
 export const FAULTS: readonly FaultCase[] = [
-  { name: "500 (25%)", at: (match) => ({ kind: "respond", match, status: 500, rate: RATE }) },
+  // A 500 is not retried (the server may be broken, not busy): the run fails and is re-run.
+  {
+    name: "500 (25%)",
+    at: (match) => ({ kind: "respond", match, status: 500, rate: RATE }),
+    fails: OPERATIONS,
+  },
   {
     name: "502 after acting (25%)",
     at: (match) => ({ kind: "respond", match, status: 502, rate: RATE, afterActing: true }),
+    fails: [],
   },
-  { name: "503 (25%)", at: (match) => ({ kind: "respond", match, status: 503, rate: RATE }) },
+  { name: "503 (25%)", at: (match) => ({ kind: "respond", match, status: 503, rate: RATE }), fails: [] },
   {
     name: "429 burst, Retry-After 1",
     at: (match) => ({ kind: "respond", match, status: 429, times: 8, headers: { "Retry-After": "1" } }),
+    fails: [],
   },
   {
     name: "latency beyond the timeout (20%)",
     at: (match) => ({ kind: "act-then-delay", match, delayMs: MATRIX_TIMEOUT_MS + 1000, rate: 0.2 }),
+    fails: [],
   },
-  { name: "reset before acting (25%)", at: (match) => ({ kind: "reset", match, rate: RATE }) },
+  { name: "reset before acting (25%)", at: (match) => ({ kind: "reset", match, rate: RATE }), fails: [] },
   {
     name: "reset after acting (25%)",
     at: (match) => ({ kind: "reset", match, resetAfterActing: true, rate: RATE }),
+    fails: [],
   },
   {
     name: "malformed JSON (25%)",
@@ -73,6 +98,9 @@ export const FAULTS: readonly FaultCase[] = [
       body: "<html><body>Bad gateway</body></html>",
       headers: { "Content-Type": "application/json" },
     }),
+    // A read whose answer cannot be read fails; a POST's is recovered, a PUT's read back.
+    fails: ["refresh"],
+    operations: ["up", "update", "refresh"],
   },
   {
     name: "truncated JSON (25%)",
@@ -85,6 +113,8 @@ export const FAULTS: readonly FaultCase[] = [
       body: TRUNCATED[match.split(" ")[0] ?? "GET"] ?? "{",
       headers: { "Content-Type": "application/json" },
     }),
+    fails: ["refresh"],
+    operations: ["up", "update", "refresh"],
   },
 ];
 
@@ -104,7 +134,17 @@ export interface CellResult {
   unnamed: string[];
   /** Requests the fault shaped in the faulted run: 0 would mean the cell tested nothing. */
   faulted: number;
+  /** Per route the fault was aimed at (e.g. "POST /instances"), the requests there it struck. */
+  struck: Record<string, number>;
+  /** Whether the fault is one that makes this operation fail (FaultCase.fails). */
+  expectedToFail: boolean;
   seconds: number;
+}
+
+/** One cell: a fault aimed at the routes of one operation. */
+export interface Step {
+  fault: FaultCase;
+  operation: Operation;
 }
 
 interface Declared {
@@ -196,8 +236,13 @@ export class FaultMatrix {
     private readonly count: number,
   ) {}
 
-  /** Runs one fault through all the operations given, in order, on one stack. */
-  async run(fault: FaultCase, operations: readonly Operation[] = OPERATIONS): Promise<CellResult[]> {
+  /** Runs one fault through all the operations it can strike, in order, on one stack. */
+  run(fault: FaultCase): Promise<CellResult[]> {
+    return this.runSteps(operationsOf(fault).map((operation) => ({ fault, operation })));
+  }
+
+  /** Runs the cells in order on one stack (an `up` first as setup when the first is not one). */
+  async runSteps(steps: readonly Step[]): Promise<CellResult[]> {
     this.sandbox.reset();
     const stack = await this.stacks.create(PROGRAM_DIR, {
       apiToken: this.sandbox.createToken(),
@@ -209,7 +254,7 @@ export class FaultMatrix {
     });
     const results: CellResult[] = [];
     let version = 1;
-    for (const operation of operations) {
+    for (const { fault, operation } of steps) {
       if (operation !== "up" && (await recorded(stack)).length === 0) await this.engine(stack, "up"); // setup
       if (operation === "update") {
         version++;
@@ -237,18 +282,18 @@ export class FaultMatrix {
     for (const route of ROUTES[operation]) this.sandbox.injectFault(fault.at(route));
     this.sandbox.clearRequests();
     let runs = 1;
-    let faulted = 0;
+    let struck: Record<string, number> = {};
     const failures: { resource: string; message: string }[] = [];
     try {
       await this.engine(stack, operation);
     } catch (error) {
       failures.push(...resourceErrors(error instanceof Error ? error.message : String(error)));
-      faulted = this.faulted();
-      this.sandbox.clearFaults(); // the incident is over: one re-run
+      struck = this.struck(operation);
+      this.sandbox.clearFaults(); // the incident is over: one re-run (a failing re-run fails the cell)
       runs++;
       await this.engine(stack, operation);
     }
-    if (runs === 1) faulted = this.faulted();
+    if (runs === 1) struck = this.struck(operation);
     this.sandbox.clearFaults();
     return {
       fault: fault.name,
@@ -260,13 +305,22 @@ export class FaultMatrix {
       unnamed: failures
         .filter((failure) => !isStack(failure) && !namesInstanceAndCause(failure))
         .map((failure) => `${failure.resource}: ${failure.message.slice(0, 300)}`),
-      faulted,
+      faulted: Object.values(struck).reduce((sum, count) => sum + count, 0),
+      struck,
+      expectedToFail: fault.fails.includes(operation),
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   }
 
-  private faulted(): number {
-    return this.sandbox.requests().filter((request) => request.fault !== undefined).length;
+  /** Per route the operation's faults were aimed at, the logged requests there that a fault shaped. */
+  private struck(operation: Operation): Record<string, number> {
+    const shaped = this.sandbox.requests().filter((request) => request.fault !== undefined);
+    return Object.fromEntries(
+      ROUTES[operation].map((route) => [
+        route,
+        shaped.filter((request) => faultMatches(route, request.method, request.path)).length,
+      ]),
+    );
   }
 
   private async engine(stack: Stack, operation: Operation): Promise<void> {
@@ -314,12 +368,14 @@ export class FaultMatrix {
 /** The table `make reliability` prints and writes to docs/reliability.md. */
 export function formatTable(results: readonly CellResult[]): string {
   const header =
-    "| fault | operation | faulted requests | runs | re-runs | orphans | duplicates | lost | wrong settings | failures naming instance and cause | seconds |\n" +
-    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
+    "| fault | operation | requests struck, per route | runs | re-runs | orphans | duplicates | lost | wrong settings | failures naming instance and cause | seconds |\n" +
+    "| --- | --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |";
   const rows = results.map(
     (r) =>
-      `| ${r.fault} | ${r.operation} | ${r.faulted} | ${r.runs} | ${r.runs - 1} | ${r.orphans} | ${r.duplicates} | ${r.lost} | ` +
-      `${r.wrong} | ${r.failuresNamed}/${r.failures} | ${r.seconds} |`,
+      `| ${r.fault} | ${r.operation} | ${Object.entries(r.struck)
+        .map(([route, count]) => `${route}: ${count}`)
+        .join(", ")} | ${r.runs} | ${r.runs - 1} | ${r.orphans} | ${r.duplicates} | ${r.lost} | ` +
+      `${r.wrong} | ${r.failures === 0 ? "no failure" : `${r.failuresNamed}/${r.failures}`} | ${r.seconds} |`,
   );
   const unnamed = results.flatMap((r) => r.unnamed.map((text) => `- ${r.fault} × ${r.operation}: ${text}`));
   return [
