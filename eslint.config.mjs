@@ -10,6 +10,7 @@ export default tseslint.config(
       "coverage/",
       ".bench-build/",
       ".pulumi-state/",
+      "sdk/", // generated from the schema (scripts/gen-sdk.sh)
       "**/*.js",
       "**/*.mjs",
       "**/*.cjs",

@@ -1,4 +1,5 @@
-// The digest of what `npm run build` compiles: every non-test file under provider/ and sandbox/, and
+// The digest of what `npm run build` compiles: every non-test file under provider/, sandbox/ and
+// sdk/nodejs/ (the generated Node.js SDK, which provider/native re-exports), and
 // the files that steer tsc. `npm run build` writes it to dist/.source-digest (`write`); the tests'
 // global setup compares it with the sources (`whyStale`) and rebuilds a dist/ that no longer matches,
 // so a test never runs against yesterday's code. A digest rather than mtimes: a checkout, a rebase or
@@ -8,8 +9,8 @@ const { existsSync, readFileSync, readdirSync, writeFileSync } = require("node:f
 const { join, relative } = require("node:path");
 
 const ROOT = join(__dirname, "..");
-const SOURCE_DIRS = ["provider", "sandbox"];
-const STEERING_FILES = ["tsconfig.json", "tsconfig.build.json", "package.json"];
+const SOURCE_DIRS = ["provider", "sandbox", join("sdk", "nodejs")];
+const STEERING_FILES = ["tsconfig.json", "tsconfig.build.json", "tsconfig.sdk.json", "package.json"];
 const DIGEST_FILE = join("dist", ".source-digest");
 
 function sourceFiles(root) {

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Writes the native plugin's SDK for LANGUAGE (python or go) into OUT from provider/native/schema.json,
-# with the Go program in scripts/gen-sdk (pkg/v3's codegen, the library `pulumi package gen-sdk`'s
-# language hosts use; see its main.go for why not `gen-sdk` itself). The program is built once per
-# version of its sources into the cache, so later runs and fresh clones on the same machine start at once.
+# Writes the native plugin's SDKs from provider/native/schema.json, with the Go program in
+# scripts/gen-sdk (pkg/v3's codegen, the library `pulumi package gen-sdk`'s language hosts use; see its
+# main.go for why not `gen-sdk` itself). The program is built once per version of its sources into the
+# cache, so later runs and fresh clones on the same machine start at once.
 #
-#   scripts/gen-sdk.sh python sdk/python     # what `npm run sdk` runs
-#   scripts/gen-sdk.sh --build               # only build it (`make test` does, before the tests)
+#   scripts/gen-sdk.sh                       # every SDK into sdk/<language> (what `npm run sdk` runs)
+#   scripts/gen-sdk.sh python OUT_DIR        # one SDK (nodejs, python or go) into OUT_DIR
+#   scripts/gen-sdk.sh --build               # only build the generator (`make test` does, before the tests)
 set -euo pipefail
 
-[ $# -eq 2 ] || [ "${1:-}" = --build ] || {
-  echo "usage: scripts/gen-sdk.sh python|go OUT_DIR, or scripts/gen-sdk.sh --build" >&2
+# The SDKs `npm run sdk` writes and the repository commits (tests/sdk.test.ts checks each against the schema).
+LANGUAGES=(nodejs python go)
+
+[ $# -eq 0 ] || [ $# -eq 2 ] || [ "${1:-}" = --build ] || {
+  echo "usage: scripts/gen-sdk.sh [nodejs|python|go OUT_DIR], or scripts/gen-sdk.sh --build" >&2
   exit 2
 }
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,5 +32,11 @@ if [ ! -x "$binary" ]; then
   (cd "$source_dir" && go build -trimpath -ldflags "-s -w" -o "$binary.partial" .)
   mv "$binary.partial" "$binary"
 fi
-[ "$1" = --build ] && exit 0
-"$binary" -schema "$root/provider/native/schema.json" -language "$1" -out "$2"
+[ "${1:-}" = --build ] && exit 0
+if [ $# -eq 2 ]; then
+  exec "$binary" -schema "$root/provider/native/schema.json" -language "$1" -out "$2"
+fi
+for language in "${LANGUAGES[@]}"; do
+  "$binary" -schema "$root/provider/native/schema.json" -language "$language" -out "$root/sdk/$language"
+  echo "gen-sdk: sdk/$language written"
+done

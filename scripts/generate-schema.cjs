@@ -22,10 +22,46 @@ const INSTANCE_INFO = `${PACKAGE}:index:InstanceInfo`;
  * `import`, which works for a native resource.
  */
 const DYNAMIC_ONLY_INPUTS = ["adoptInstanceId"];
+/** The dynamic WaapiInstance's type token (provider/native/tokens.ts), which the native Instance aliases. */
+const DYNAMIC_INSTANCE_TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
+const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+/**
+ * The repository, from package.json's `repository.url`: the one place it is written. Its owner is a
+ * placeholder until the repository is published (README, "Versions and releases"); the schema's
+ * homepage, plugin download URL, logo and Go import path all follow it.
+ */
+const REPOSITORY = String(PACKAGE_JSON.repository.url)
+  .replace(/^git\+/, "")
+  .replace(/\.git$/, "");
+const REPOSITORY_PATH = new URL(REPOSITORY).pathname; // "/OWNER/pulumi-waapi"
+const OWNER = REPOSITORY_PATH.split("/")[1];
+/** The usage examples, one program per language (examples/native/README.md). */
+const EXAMPLES = path.join(ROOT, "examples", "native");
+const EXAMPLE_FILES = {
+  typescript: "typescript/index.ts",
+  python: "python/__main__.py",
+  go: "go/main.go",
+  csharp: "csharp/Program.cs",
+  yaml: "yaml/Pulumi.yaml",
+};
 
 /** README links to its own sections mean nothing in a schema: keep their text. @param {string} text */
 function plain(text) {
   return text.replace(/\[([^\]]+)\]\(#[^)]*\)/g, "$1");
+}
+
+/**
+ * `description` followed by the usage examples in every language, in Pulumi's `{{% examples %}}`
+ * convention: each SDK's generator keeps the code blocks of its own language.
+ * @param {string} description @param {string} title
+ */
+function withExamples(description, title) {
+  const blocks = Object.entries(EXAMPLE_FILES).map(([language, file]) => {
+    const code = fs.readFileSync(path.join(EXAMPLES, file), "utf8").trimEnd();
+    return `\`\`\`${language}\n${code}\n\`\`\``;
+  });
+  const example = ["{{% example %}}", `### ${title}`, "", ...blocks, "{{% /example %}}"].join("\n");
+  return `${description}\n\n{{% examples %}}\n## Example Usage\n\n${example}\n{{% /examples %}}`;
 }
 
 /** A TypeScript type of the reference as a schema type. @param {string} type */
@@ -103,7 +139,7 @@ function schema() {
   const outputProperties = properties(outputs);
   const requiredOutputs = outputs.filter((m) => m.required).map((m) => m.name);
   const config = configVariables();
-  const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+  const version = PACKAGE_JSON.version;
 
   return {
     name: PACKAGE,
@@ -111,7 +147,14 @@ function schema() {
     version,
     description: "WhatsApp gateway instances on waapi.app.",
     keywords: ["pulumi", "waapi", "whatsapp", "category/utility", "kind/native"],
-    license: "Apache-2.0",
+    homepage: REPOSITORY,
+    repository: REPOSITORY,
+    publisher: OWNER,
+    license: PACKAGE_JSON.license,
+    logoUrl: `https://raw.githubusercontent.com${REPOSITORY_PATH}/main/docs/logo.png`,
+    // Pulumi's scheme for a GitHub repository's releases: the engine fetches
+    // pulumi-resource-waapi-v<version>-<os>-<arch>.tar.gz from the release tagged v<version>.
+    pluginDownloadURL: `github://api.github.com${REPOSITORY_PATH}`,
     config: { variables: config },
     provider: {
       description: "The WAAPI provider: which API to talk to, with which token.",
@@ -132,7 +175,12 @@ function schema() {
     },
     resources: {
       [INSTANCE]: {
-        description: resourceDescription,
+        description: withExamples(
+          resourceDescription,
+          "A WhatsApp line with a secret webhook, read back and listed",
+        ),
+        // A program moves from the dynamic WaapiInstance to this resource in place (README, TypeScript).
+        aliases: [{ type: DYNAMIC_INSTANCE_TYPE }],
         inputProperties: properties(nativeInputs),
         requiredInputs: nativeInputs.filter((m) => m.required).map((m) => m.name),
         properties: outputProperties,
@@ -141,7 +189,10 @@ function schema() {
     },
     functions: {
       [`${PACKAGE}:index:getInstance`]: {
-        description: "Reads one instance of the token's account by its id; fails when there is none.",
+        description: withExamples(
+          "Reads one instance of the token's account by its id; fails when there is none.",
+          "Read a line's live settings",
+        ),
         inputs: {
           properties: { instanceId: { type: "integer", description: "WAAPI's id of the instance." } },
           required: ["instanceId"],
@@ -149,7 +200,10 @@ function schema() {
         outputs: { properties: outputProperties, required: requiredOutputs },
       },
       [`${PACKAGE}:index:listInstances`]: {
-        description: "Lists every instance of the token's account, by id.",
+        description: withExamples(
+          "Lists every instance of the token's account, by id.",
+          "Count the account's lines",
+        ),
         outputs: {
           properties: {
             instances: {
@@ -165,8 +219,21 @@ function schema() {
     language: {
       // The SDKs carry the schema's version (the npm package's), which their resources ask the
       // engine for: without respectSchemaVersion the Python package would be 0.0.0.
-      go: { importBasePath: "example.com/pulumi-waapi/sdk/go/waapi", respectSchemaVersion: true },
+      // The SDKs each language's registry would carry; scripts/gen-sdk.sh writes them.
+      nodejs: {
+        packageName: "@pulumi-waapi/native-sdk",
+        packageDescription: "The pulumi-waapi native plugin's Node.js SDK, generated from its schema.",
+        dependencies: { "@pulumi/pulumi": PACKAGE_JSON.dependencies["@pulumi/pulumi"] },
+        respectSchemaVersion: true,
+      },
+      go: { importBasePath: `github.com${REPOSITORY_PATH}/sdk/go/waapi`, respectSchemaVersion: true },
       python: { packageName: "pulumi_waapi", pyproject: { enabled: true }, respectSchemaVersion: true },
+      csharp: { rootNamespace: "Pulumi", packageReferences: { Pulumi: "3.*" }, respectSchemaVersion: true },
+      java: {
+        basePackage: "com.pulumi",
+        buildFiles: "gradle",
+        dependencies: { "com.pulumi:pulumi": "1.12.0" },
+      },
     },
   };
 }
@@ -176,7 +243,7 @@ function schemaText() {
   return `${JSON.stringify(schema(), null, 2)}\n`;
 }
 
-module.exports = { schemaText, SCHEMA };
+module.exports = { schemaText, SCHEMA, REPOSITORY, EXAMPLE_FILES };
 
 if (require.main === module) {
   const current = fs.existsSync(SCHEMA) ? fs.readFileSync(SCHEMA, "utf8") : "";

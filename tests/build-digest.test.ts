@@ -18,8 +18,10 @@ const write = (path: string, text: string) => writeFileSync(join(root, path), te
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "waapi-digest-"));
-  for (const dir of ["provider/client", "sandbox", "dist"]) mkdirSync(join(root, dir), { recursive: true });
-  for (const file of ["tsconfig.json", "tsconfig.build.json", "package.json"]) write(file, "{}");
+  for (const dir of ["provider/client", "sandbox", "sdk/nodejs", "dist"])
+    mkdirSync(join(root, dir), { recursive: true });
+  for (const file of ["tsconfig.json", "tsconfig.build.json", "tsconfig.sdk.json", "package.json"])
+    write(file, "{}");
   write("provider/client/client.ts", "export const a = 1;");
   write("provider/client/client.test.ts", "it('x', () => {});");
   write("sandbox/server.ts", "export const b = 2;");

@@ -19,6 +19,10 @@ async function npm(...args: string[]): Promise<{ stdout: string; stderr: string 
 }
 
 /** The folders `npm run build` compiles into dist/ (tsconfig.build.json's `include`). */
+/** Where tsconfig.sdk.json compiles the generated Node.js SDK to. */
+const NATIVE_SDK_OUT = (
+  JSON.parse(readFileSync(join(REPO, "tsconfig.sdk.json"), "utf8")) as { compilerOptions: { outDir: string } }
+).compilerOptions.outDir;
 const compiledFolders = (
   JSON.parse(readFileSync(join(REPO, "tsconfig.build.json"), "utf8")) as { include: string[] }
 ).include;
@@ -57,6 +61,8 @@ test("the tarball holds the compiled code, its types, and the documents; no sour
         compiledFolders.some((folder) => file.startsWith(`dist/${folder}/`)) &&
         /(?<!\.test)\.(js|d\.ts|json)$/.test(file) // .json: data tsc copies, e.g. the native schema
       ) &&
+      // The generated Node.js SDK (sdk/nodejs, tsconfig.sdk.json), which `pulumi-waapi/native` re-exports.
+      !(file.startsWith(`${NATIVE_SDK_OUT}/`) && /\.(js|d\.ts|json)$/.test(file)) &&
       // The native provider plugin (issue 9) ships as an executable under bin/.
       !file.startsWith("bin/"),
   );
@@ -73,6 +79,13 @@ test("every source file's JavaScript and declarations are in the tarball", () =>
     ]);
   expect(compiled.length).toBeGreaterThan(20);
   expect(compiled.filter((file) => !files.includes(file))).toEqual([]);
+  const sdk = sources("sdk/nodejs").flatMap((source) => {
+    const out = source.replace(/^sdk\/nodejs\//, `${NATIVE_SDK_OUT}/`).replace(/\.ts$/, "");
+    return [`${out}.js`, `${out}.d.ts`];
+  });
+  expect(sdk).toEqual(expect.arrayContaining([`${NATIVE_SDK_OUT}/instance.js`]));
+  // Its utilities read their version from the package.json beside them.
+  expect([...sdk, `${NATIVE_SDK_OUT}/package.json`].filter((file) => !files.includes(file))).toEqual([]);
 });
 
 test("every entry point the package names (main, types, bin, exports) is in the tarball", () => {

@@ -1,18 +1,26 @@
 /**
  * The native plugin's generated SDKs (scripts/gen-sdk.sh, pkg/v3's codegen on provider/native/schema.json).
- * The Python SDK is committed (users install it from sdk/python), so it must be what the generator
- * writes from the committed schema; the Go SDK is generated here and compiled with a program on it.
- * `npm run docs` rewrites sdk/python with the schema (`npm run sdk` alone). Both tests build
- * scripts/gen-sdk with Go once, then reuse it from the cache.
+ * The Node.js, Python and Go SDKs are committed under sdk/ (Node.js is built into this package as
+ * `pulumi-waapi/native`; Python users install sdk/python; Go users `go get` the module sdk/go), so each
+ * must be what the generator writes from the committed schema: `npm run sdk` (or `npm run docs`)
+ * rewrites them. The Go SDK is also compiled with the schema's Go usage example on it; the Node.js one
+ * is compiled by every `npm run build` (tsconfig.sdk.json). The generator is built with Go once, then
+ * reused from the cache.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const GEN_SDK = join(process.cwd(), "scripts", "gen-sdk.sh");
+const ROOT = process.cwd();
+const GEN_SDK = join(ROOT, "scripts", "gen-sdk.sh");
+const VERSION = (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version;
+const SCHEMA = JSON.parse(readFileSync(join(ROOT, "provider", "native", "schema.json"), "utf8")) as {
+  pluginDownloadURL: string;
+  language: { go: { importBasePath: string } };
+};
 const scratch: string[] = [];
 
 function scratchDir(name: string): string {
@@ -38,28 +46,60 @@ function tree(dir: string): Record<string, string> {
   );
 }
 
-it("sdk/python is what scripts/gen-sdk.sh writes from schema.json (run `npm run docs` to update it)", async () => {
-  const out = scratchDir("python-sdk");
-  await run(GEN_SDK, ["python", out]);
-  const generated = tree(out);
-  expect(Object.keys(generated)).toEqual(
+/** The SDK of `language` as scripts/gen-sdk.sh writes it now. */
+async function generated(language: string): Promise<Record<string, string>> {
+  const out = join(scratchDir(`${language}-sdk`), "sdk");
+  await run(GEN_SDK, [language, out]);
+  return tree(out);
+}
+
+/** What every SDK's plugin manifest must say: the plugin, its version and where its releases are. */
+const PLUGIN = { resource: true, name: "waapi", version: VERSION, server: SCHEMA.pluginDownloadURL };
+
+it("sdk/python is what scripts/gen-sdk.sh writes from schema.json (run `npm run sdk` to update it)", async () => {
+  const sdk = await generated("python");
+  expect(Object.keys(sdk)).toEqual(
     expect.arrayContaining(["pyproject.toml", "pulumi_waapi/instance.py", "pulumi_waapi/get_instance.py"]),
   );
   // The version the SDK's resources ask the engine for is the plugin's.
-  expect(JSON.parse(generated["pulumi_waapi/pulumi-plugin.json"] ?? "{}")).toEqual({
-    resource: true,
-    name: "waapi",
-    version: (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version,
-  });
-  expect(tree(join(process.cwd(), "sdk", "python"))).toEqual(generated);
+  expect(JSON.parse(sdk["pulumi_waapi/pulumi-plugin.json"] ?? "{}")).toEqual(PLUGIN);
+  expect(tree(join(ROOT, "sdk", "python"))).toEqual(sdk);
 }, 600_000);
 
-it("the generated Go SDK compiles: a Go program on it passes go vet and go build", async () => {
+it("sdk/nodejs is what scripts/gen-sdk.sh writes from schema.json (run `npm run sdk` to update it)", async () => {
+  const sdk = await generated("nodejs");
+  expect(Object.keys(sdk)).toEqual(
+    expect.arrayContaining(["package.json", "instance.ts", "getInstance.ts", "listInstances.ts"]),
+  );
+  const manifest = JSON.parse(sdk["package.json"] ?? "{}") as { version?: string; pulumi?: unknown };
+  expect(manifest.version).toBe(VERSION);
+  expect(manifest.pulumi).toEqual(PLUGIN);
+  // The migration from the dynamic WaapiInstance in place rests on this alias.
+  expect(sdk["instance.ts"]).toContain('aliases: [{ type: "pulumi-nodejs:dynamic/waapi:Instance" }]');
+  expect(tree(join(ROOT, "sdk", "nodejs"))).toEqual(sdk);
+}, 600_000);
+
+it("sdk/go is what scripts/gen-sdk.sh writes from schema.json: a Go module under the repository's path", async () => {
+  const sdk = await generated("go");
+  const modulePath = SCHEMA.language.go.importBasePath.replace(/\/waapi$/, "");
+  expect(sdk["go.mod"]).toMatch(new RegExp(`^module ${modulePath}\n`));
+  expect(JSON.parse(sdk["waapi/pulumi-plugin.json"] ?? "{}")).toEqual(PLUGIN);
+  expect(tree(join(ROOT, "sdk", "go"))).toEqual(sdk);
+}, 600_000);
+
+it("the Go usage example compiles on the Go SDK: go vet and go build", async () => {
+  // The example program (examples/native/go/main.go, which the schema's descriptions show) in a module
+  // whose go.sum covers the SDK's imports (tests/go-program), with sdk/go as the SDK module.
   const module = scratchDir("go-program");
-  cpSync(join(process.cwd(), "tests", "go-program"), module, { recursive: true });
-  const generated = join(scratchDir("go-sdk"), "sdk");
-  await run(GEN_SDK, ["go", generated]);
-  cpSync(join(generated, "waapi"), join(module, "waapi"), { recursive: true });
+  cpSync(join(ROOT, "tests", "go-program"), module, { recursive: true });
+  copyFileSync(join(ROOT, "examples", "native", "go", "main.go"), join(module, "main.go"));
+  const modulePath = /^module (\S+)$/m.exec(readFileSync(join(ROOT, "sdk", "go", "go.mod"), "utf8"))?.[1];
+  expect(modulePath).toBeDefined();
+  await run(
+    "go",
+    ["mod", "edit", `-require=${modulePath}@v0.0.0`, `-replace=${modulePath}=${join(ROOT, "sdk", "go")}`],
+    { cwd: module },
+  );
   // -mod=readonly: the committed go.sum must already cover what the SDK imports. -trimpath, as the
   // CLI is built (scripts/install-pulumi.sh): the sdk/v3 packages it compiled are reused from Go's cache.
   const env = { ...process.env, GOFLAGS: `${process.env["GOFLAGS"] ?? ""} -mod=readonly -trimpath`.trim() };

@@ -1,4 +1,4 @@
-// Command gen-sdk writes the Python or Go SDK of the native plugin from provider/native/schema.json.
+// Command gen-sdk writes the Node.js, Python or Go SDK of the native plugin from provider/native/schema.json.
 //
 // `pulumi package gen-sdk` hands this job to the language host's GeneratePackage, and the only
 // language hosts the Go module proxy serves here (inside github.com/pulumi/pulumi/sdk/v3, up to
@@ -21,6 +21,7 @@ import (
 
 	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
+	nodejsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	pygen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -59,9 +60,15 @@ func generate(language string, pkg *schema.Package) (map[string][]byte, error) {
 	case "python":
 		return pygen.GeneratePackage(fmt.Sprintf(tool, language), pkg, nil, noDependencies{})
 	case "go":
+		// A Go module of its own (go.mod beside the package, module path = the import path's parent,
+		// from the schema's importBasePath): what `go get <module>@<version>` needs. pkg/v3 writes the
+		// go.mod only for a package that "supports packing".
+		pkg.SupportPack = true
 		return gogen.GeneratePackage(fmt.Sprintf(tool, language), pkg, nil)
+	case "nodejs":
+		return nodejsgen.GeneratePackage(fmt.Sprintf(tool, language), pkg, nil, nil, false, noDependencies{})
 	default:
-		return nil, fmt.Errorf("-language must be python or go, not %q", language)
+		return nil, fmt.Errorf("-language must be nodejs, python or go, not %q", language)
 	}
 }
 
@@ -89,11 +96,11 @@ func write(dir string, files map[string][]byte) error {
 
 func run() error {
 	schemaPath := flag.String("schema", "", "the package schema (provider/native/schema.json)")
-	language := flag.String("language", "", "python or go")
+	language := flag.String("language", "", "nodejs, python or go")
 	out := flag.String("out", "", "the folder to (re)write with the SDK")
 	flag.Parse()
 	if *schemaPath == "" || *language == "" || *out == "" {
-		return errors.New("usage: gen-sdk -schema FILE -language python|go -out DIR")
+		return errors.New("usage: gen-sdk -schema FILE -language nodejs|python|go -out DIR")
 	}
 
 	text, err := os.ReadFile(*schemaPath)

@@ -1,4 +1,4 @@
-module example.com/pulumi-waapi/sdk/go
+module example.com/waapi-go-program
 
 go 1.26.6
 

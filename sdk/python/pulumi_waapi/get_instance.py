@@ -124,6 +124,26 @@ def get_instance(instance_id: Optional[_builtins.int] = None,
     """
     Reads one instance of the token's account by its id; fails when there is none.
 
+    ## Example Usage
+    ### Read a line's live settings
+    ```python
+    import pulumi
+    import pulumi_waapi as waapi
+
+    support = waapi.Instance(
+        "support",
+        name="Support line",
+        webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+        webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+    )
+    live = waapi.get_instance_output(instance_id=support.instance_id)
+    account = waapi.list_instances_output()
+
+    pulumi.export("instanceId", support.instance_id)
+    pulumi.export("owner", live.owner)
+    pulumi.export("accountInstances", account.instances.apply(len))
+    ```
+
     :param _builtins.int instance_id: WAAPI's id of the instance.
     """
     __args__ = dict()
@@ -143,6 +163,26 @@ def get_instance_output(instance_id: pulumi.Input[Optional[_builtins.int]] = Non
                         opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetInstanceResult]:
     """
     Reads one instance of the token's account by its id; fails when there is none.
+
+    ## Example Usage
+    ### Read a line's live settings
+    ```python
+    import pulumi
+    import pulumi_waapi as waapi
+
+    support = waapi.Instance(
+        "support",
+        name="Support line",
+        webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+        webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+    )
+    live = waapi.get_instance_output(instance_id=support.instance_id)
+    account = waapi.list_instances_output()
+
+    pulumi.export("instanceId", support.instance_id)
+    pulumi.export("owner", live.owner)
+    pulumi.export("accountInstances", account.instances.apply(len))
+    ```
 
     :param _builtins.int instance_id: WAAPI's id of the instance.
     """

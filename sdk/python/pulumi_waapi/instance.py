@@ -88,6 +88,26 @@ class Instance(pulumi.CustomResource):
 
         Creating one adds an instance to the account (within its instance limit). Changing any input is an in-place update. Deleting it (removing it from the program, or `pulumi destroy`) deletes the instance and permanently lowers the account's instance limit: use the `protect` or `retainOnDelete` resource options where that must not happen.
 
+        ## Example Usage
+        ### A WhatsApp line with a secret webhook, read back and listed
+        ```python
+        import pulumi
+        import pulumi_waapi as waapi
+
+        support = waapi.Instance(
+            "support",
+            name="Support line",
+            webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+            webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+        )
+        live = waapi.get_instance_output(instance_id=support.instance_id)
+        account = waapi.list_instances_output()
+
+        pulumi.export("instanceId", support.instance_id)
+        pulumi.export("owner", live.owner)
+        pulumi.export("accountInstances", account.instances.apply(len))
+        ```
+
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] name: Display name on waapi.app; must not be empty, surrounding blanks are trimmed.
@@ -104,6 +124,26 @@ class Instance(pulumi.CustomResource):
         A WhatsApp gateway instance on waapi.app: a paid, linked WhatsApp session with a webhook.
 
         Creating one adds an instance to the account (within its instance limit). Changing any input is an in-place update. Deleting it (removing it from the program, or `pulumi destroy`) deletes the instance and permanently lowers the account's instance limit: use the `protect` or `retainOnDelete` resource options where that must not happen.
+
+        ## Example Usage
+        ### A WhatsApp line with a secret webhook, read back and listed
+        ```python
+        import pulumi
+        import pulumi_waapi as waapi
+
+        support = waapi.Instance(
+            "support",
+            name="Support line",
+            webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+            webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+        )
+        live = waapi.get_instance_output(instance_id=support.instance_id)
+        account = waapi.list_instances_output()
+
+        pulumi.export("instanceId", support.instance_id)
+        pulumi.export("owner", live.owner)
+        pulumi.export("accountInstances", account.instances.apply(len))
+        ```
 
         :param str resource_name: The name of the resource.
         :param InstanceArgs args: The arguments to use to populate this resource's properties.
@@ -141,6 +181,8 @@ class Instance(pulumi.CustomResource):
             __props__.__dict__["instance_id"] = None
             __props__.__dict__["is_trial"] = None
             __props__.__dict__["owner"] = None
+        alias_opts = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_="pulumi-nodejs:dynamic/waapi:Instance")])
+        opts = pulumi.ResourceOptions.merge(opts, alias_opts)
         super(Instance, __self__).__init__(
             'waapi:index:Instance',
             resource_name,

@@ -51,6 +51,26 @@ class AwaitableListInstancesResult(ListInstancesResult):
 def list_instances(opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableListInstancesResult:
     """
     Lists every instance of the token's account, by id.
+
+    ## Example Usage
+    ### Count the account's lines
+    ```python
+    import pulumi
+    import pulumi_waapi as waapi
+
+    support = waapi.Instance(
+        "support",
+        name="Support line",
+        webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+        webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+    )
+    live = waapi.get_instance_output(instance_id=support.instance_id)
+    account = waapi.list_instances_output()
+
+    pulumi.export("instanceId", support.instance_id)
+    pulumi.export("owner", live.owner)
+    pulumi.export("accountInstances", account.instances.apply(len))
+    ```
     """
     __args__ = dict()
     opts = pulumi.InvokeOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
@@ -61,6 +81,26 @@ def list_instances(opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableList
 def list_instances_output(opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[ListInstancesResult]:
     """
     Lists every instance of the token's account, by id.
+
+    ## Example Usage
+    ### Count the account's lines
+    ```python
+    import pulumi
+    import pulumi_waapi as waapi
+
+    support = waapi.Instance(
+        "support",
+        name="Support line",
+        webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+        webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+    )
+    live = waapi.get_instance_output(instance_id=support.instance_id)
+    account = waapi.list_instances_output()
+
+    pulumi.export("instanceId", support.instance_id)
+    pulumi.export("owner", live.owner)
+    pulumi.export("accountInstances", account.instances.apply(len))
+    ```
     """
     __args__ = dict()
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)

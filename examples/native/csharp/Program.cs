@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using Pulumi;
+using Waapi = Pulumi.Waapi;
+
+return await Deployment.RunAsync(() =>
+{
+    var support = new Waapi.Instance("support", new()
+    {
+        Name = "Support line",
+        WebhookUrl = Output.CreateSecret("https://hooks.example.com/waapi/support"),
+        WebhookEvents = new[]
+        {
+            Waapi.WebhookEvent.Message,
+            Waapi.WebhookEvent.Ready,
+        },
+    });
+
+    var live = Waapi.GetInstance.Invoke(new()
+    {
+        InstanceId = support.InstanceId,
+    });
+
+    var account = Waapi.ListInstances.Invoke();
+
+    return new Dictionary<string, object?>
+    {
+        ["instanceId"] = support.InstanceId,
+        ["owner"] = live.Apply(result => result.Owner),
+        ["accountInstances"] = account.Apply(result => result.Instances.Length),
+    };
+});

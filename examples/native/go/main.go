@@ -1,0 +1,29 @@
+package main
+
+import (
+	"github.com/OWNER/pulumi-waapi/sdk/go/waapi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		support, err := waapi.NewInstance(ctx, "support", &waapi.InstanceArgs{
+			Name:          pulumi.String("Support line"),
+			WebhookUrl:    pulumi.ToSecret(pulumi.String("https://hooks.example.com/waapi/support")).(pulumi.StringOutput),
+			WebhookEvents: waapi.WebhookEventArray{waapi.WebhookEventMessage, waapi.WebhookEventReady},
+		})
+		if err != nil {
+			return err
+		}
+		// Go names the schema's getInstance LookupInstance (its name for a function that reads a resource).
+		live := waapi.LookupInstanceOutput(ctx, waapi.LookupInstanceOutputArgs{InstanceId: support.InstanceId})
+		account := waapi.ListInstancesOutput(ctx)
+
+		ctx.Export("instanceId", support.InstanceId)
+		ctx.Export("owner", live.Owner())
+		ctx.Export("accountInstances", account.Instances().ApplyT(func(instances []waapi.InstanceInfo) int {
+			return len(instances)
+		}))
+		return nil
+	})
+}

@@ -1,0 +1,15 @@
+import pulumi
+import pulumi_waapi as waapi
+
+support = waapi.Instance(
+    "support",
+    name="Support line",
+    webhook_url=pulumi.Output.secret("https://hooks.example.com/waapi/support"),
+    webhook_events=[waapi.WebhookEvent.MESSAGE, waapi.WebhookEvent.READY],
+)
+live = waapi.get_instance_output(instance_id=support.instance_id)
+account = waapi.list_instances_output()
+
+pulumi.export("instanceId", support.instance_id)
+pulumi.export("owner", live.owner)
+pulumi.export("accountInstances", account.instances.apply(len))

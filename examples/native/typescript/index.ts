@@ -1,0 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as waapi from "pulumi-waapi/native";
+
+const support = new waapi.Instance("support", {
+  name: "Support line",
+  webhookUrl: pulumi.secret("https://hooks.example.com/waapi/support"),
+  webhookEvents: ["message", "ready"],
+});
+const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
+const account = waapi.listInstancesOutput();
+
+export const instanceId = support.instanceId;
+export const owner = live.owner;
+export const accountInstances = account.instances.apply((instances) => instances.length);

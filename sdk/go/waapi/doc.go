@@ -1,0 +1,2 @@
+// WhatsApp gateway instances on waapi.app.
+package waapi
