@@ -19,7 +19,8 @@
 // Prints the archives' paths, then the checksums file's. Run `npm run build` first.
 "use strict";
 const { createHash } = require("node:crypto");
-const { execFileSync } = require("node:child_process");
+const { execFile, execFileSync } = require("node:child_process");
+const { promisify } = require("node:util");
 const fs = require("node:fs");
 const { join, resolve } = require("node:path");
 const os = require("node:os");
@@ -41,6 +42,17 @@ const ROOT = resolve(__dirname, "..");
 const CACHE =
   process.env.WAAPI_PULUMI_CACHE ||
   join(process.env.XDG_CACHE_HOME || join(os.homedir(), ".cache"), "pulumi-waapi");
+const execFileAsync = promisify(execFile);
+/**
+ * rcodesign (crates.io: apple-codesign), when it is on the PATH or named by WAAPI_RCODESIGN: it signs
+ * the macOS executables ad hoc, as `codesign --sign -` does on a Mac. Without it they stay unsigned.
+ */
+const SIGNER =
+  process.env.WAAPI_RCODESIGN ||
+  (process.env.PATH ?? "")
+    .split(":")
+    .map((dir) => join(dir, "rcodesign"))
+    .find((path) => fs.existsSync(path));
 const log = (message) => process.stderr.write(`pack-plugin: ${message}\n`);
 
 function parseArgs(argv) {
@@ -168,6 +180,8 @@ async function build(dir, version, code, files, targets) {
     const blob = fs.readFileSync(config.output);
     const { inject } = require("postject");
     const names = [];
+    // Each archive is compressed by its own gzip while postject (in this process) works on the next.
+    const compressing = [];
     for (const target of targets) {
       const { exe } = TARGETS[target];
       const folder = join(work, target);
@@ -176,11 +190,14 @@ async function build(dir, version, code, files, targets) {
       fs.copyFileSync(nodeBinary(target), executable);
       fs.chmodSync(executable, 0o755);
       log(`injecting the blob into ${target}'s node${exe}`);
-      // The macOS binaries' code signatures no longer match after this: see docs/releasing.md.
       await inject(executable, "NODE_SEA_BLOB", blob, {
         sentinelFuse: SEA_FUSE,
         ...(target.startsWith("darwin-") ? { machoSegmentName: "NODE_SEA" } : {}),
       });
+      // The injection leaves the macOS binaries without a signature, which Apple Silicon refuses to run.
+      if (target.startsWith("darwin-") && SIGNER !== undefined) {
+        execFileSync(SIGNER, ["sign", executable], { stdio: ["ignore", "ignore", "pipe"] }); // stderr in the error
+      }
       const name = `pulumi-resource-waapi-v${version}-${target}.tar.gz`;
       // No owner, date or gzip name in the archive: the same inputs give the same bytes.
       execFileSync("tar", [
@@ -194,10 +211,15 @@ async function build(dir, version, code, files, targets) {
         folder,
         `pulumi-resource-waapi${exe}`,
       ]);
-      execFileSync("gzip", ["-n", "-6", join(work, `${target}.tar`)]);
-      fs.renameSync(join(work, `${target}.tar.gz`), join(dir, name));
+      fs.rmSync(folder, { recursive: true });
+      compressing.push(
+        execFileAsync("gzip", ["-n", "-6", join(work, `${target}.tar`)]).then(() =>
+          fs.renameSync(join(work, `${target}.tar.gz`), join(dir, name)),
+        ),
+      );
       names.push(name);
     }
+    await Promise.all(compressing);
     return names;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -226,6 +248,7 @@ async function main() {
   const files = assets();
   const digest = createHash("sha256");
   for (const part of [
+    SIGNER === undefined ? "unsigned" : "ad-hoc signed",
     NODE_VERSION,
     require("postject/package.json").version,
     fs.readFileSync(__filename),

@@ -12,6 +12,8 @@ export interface ExecutableFacts {
   seaBlob: Buffer | undefined;
   /** Whether postject flipped the fuse that makes Node.js look for the blob. */
   fuseFlipped: boolean;
+  /** Mach-O only: whether it has a code signature (LC_CODE_SIGNATURE). */
+  signed?: boolean;
 }
 
 const SEA_RESOURCE = "NODE_SEA_BLOB";
@@ -57,9 +59,11 @@ function macho(file: Buffer): ExecutableFacts {
   const cpu = file.readUInt32LE(4);
   const commands = file.readUInt32LE(16);
   let seaBlob: Buffer | undefined;
+  let signed = false;
   for (let i = 0, at = 32; i < commands; i++) {
     const cmd = file.readUInt32LE(at);
     const size = file.readUInt32LE(at + 4);
+    if (cmd === 0x1d /* LC_CODE_SIGNATURE */) signed = true;
     if (cmd === 0x19 /* LC_SEGMENT_64 */ && cString(file.subarray(at + 8, at + 24)) === "NODE_SEA") {
       const sections = file.readUInt32LE(at + 64);
       for (let s = 0; s < sections; s++) {
@@ -78,6 +82,7 @@ function macho(file: Buffer): ExecutableFacts {
     machine: cpu === 0x01000007 ? "x86-64" : cpu === 0x0100000c ? "aarch64" : "other",
     seaBlob,
     fuseFlipped: file.includes(`${FUSE}:1`),
+    signed,
   };
 }
 
