@@ -18,10 +18,25 @@ describe("parseCommandLine", () => {
   });
 
   it("reads recover and unmanaged; unmanaged takes --stack several times", () => {
-    expect(parseCommandLine(["recover"])).toEqual({ command: "recover", yes: false });
-    expect(parseCommandLine(["recover", "--stack", "prod", "--yes", "--cwd=infra"])).toEqual({
+    expect(parseCommandLine(["recover"])).toEqual({ command: "recover", yes: false, takes: new Map() });
+    expect(
+      parseCommandLine([
+        "recover",
+        "--stack",
+        "prod",
+        "--yes",
+        "--cwd=infra",
+        "--take",
+        "a=1002",
+        "--take=b=none",
+      ]),
+    ).toEqual({
       command: "recover",
       yes: true,
+      takes: new Map<string, number | "none">([
+        ["a", 1002],
+        ["b", "none"],
+      ]),
       stack: "prod",
       cwd: "infra",
     });
@@ -34,6 +49,8 @@ describe("parseCommandLine", () => {
       },
     );
     expect(() => parseCommandLine(["recover", "--yes=no"])).toThrow(UsageError);
+    expect(() => parseCommandLine(["recover", "--take", "s3cr3t"])).toThrow(/--take must be RESOURCE=ID/);
+    expect(() => parseCommandLine(["recover", "--take", "s3cr3t"])).not.toThrow(/s3cr3t/);
     expect(() => parseCommandLine(["unmanaged", "--api-token", "s3cr3t"])).toThrow(/WAAPI_API_TOKEN/);
   });
 

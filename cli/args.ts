@@ -13,7 +13,7 @@ export type Command =
   | { command: "help" }
   | { command: "discover"; format: DiscoverFormat; out?: string }
   | { command: "drift"; format: DriftFormat; cwd?: string; stack?: string }
-  | { command: "recover"; yes: boolean; cwd?: string; stack?: string }
+  | { command: "recover"; yes: boolean; takes: Map<string, number | "none">; cwd?: string; stack?: string }
   | { command: "unmanaged"; format: UnmanagedFormat; cwd?: string; stacks: string[] };
 
 export const USAGE = `Usage:
@@ -23,10 +23,11 @@ export const USAGE = `Usage:
   pulumi-waapi drift [--cwd DIR] [--stack NAME] [--format text|markdown|json]
       Runs \`pulumi preview --refresh --json\` for the stack and reports, per instance, what differs
       from the program. Exit codes: 0 no drift, 7 drift, 1 error.
-  pulumi-waapi recover [--cwd DIR] [--stack NAME] [--yes]
+  pulumi-waapi recover [--cwd DIR] [--stack NAME] [--yes] [--take RESOURCE=ID|none]...
       After a killed \`pulumi up\`: gives each create it left pending the instance it made (or clears it
       when it made none), so that the next \`pulumi up\` creates nothing twice. Without --yes it only
-      says what it would do. Exit codes: 0 nothing left pending, 8 some left undecided, 1 error.
+      says what it would do; where it cannot tell which instance is a create's, it changes nothing until
+      --take says. Exit codes: 0 nothing left pending, 8 some undecided (nothing changed), 1 error.
   pulumi-waapi unmanaged [--cwd DIR] [--stack NAME]... [--format text|json]
       Lists the account's instances that none of the stacks records, with the coverage and the command
       that adopts each. Exit codes: 0 all managed, 7 unmanaged instances, 1 error.
@@ -71,10 +72,18 @@ export function parseCommandLine(argv: readonly string[]): Command {
       };
     }
     case "recover": {
-      const values = parseOptions(rest, { cwd: { type: "string" }, stack: { type: "string" } }, ["yes"]);
+      const { repeated, others } = repeatedOption(rest, "take");
+      const values = parseOptions(others, { cwd: { type: "string" }, stack: { type: "string" } }, ["yes"]);
+      const takes = new Map<string, number | "none">();
+      for (const take of repeated) {
+        const match = /^(.+)=(\d{1,16}|none)$/.exec(take);
+        if (!match?.[1] || !match[2]) throw new UsageError("--take must be RESOURCE=ID or RESOURCE=none.");
+        takes.set(match[1], match[2] === "none" ? "none" : Number(match[2]));
+      }
       return {
         command,
         yes: values["yes"] === "true",
+        takes,
         ...(values["cwd"] !== undefined && { cwd: values["cwd"] }),
         ...(values["stack"] !== undefined && { stack: values["stack"] }),
       };
@@ -97,16 +106,22 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 type StringOptions = Record<string, { type: "string" }>;
 
-/** unmanaged's options: `--stack` may be given several times. */
-function parseUnmanaged(args: string[]): { values: Record<string, string | undefined>; stacks: string[] } {
-  const stacks: string[] = [];
+/** The values of an option that may be given several times, and the other arguments. */
+function repeatedOption(args: string[], name: string): { repeated: string[]; others: string[] } {
+  const repeated: string[] = [];
   const others: string[] = [];
   for (let n = 0; n < args.length; n++) {
     const arg = args[n] ?? "";
-    if (arg === "--stack" && n + 1 < args.length) stacks.push(args[++n] ?? "");
-    else if (arg.startsWith("--stack=")) stacks.push(arg.slice("--stack=".length));
+    if (arg === `--${name}` && n + 1 < args.length) repeated.push(args[++n] ?? "");
+    else if (arg.startsWith(`--${name}=`)) repeated.push(arg.slice(name.length + 3));
     else others.push(arg);
   }
+  return { repeated, others };
+}
+
+/** unmanaged's options: `--stack` may be given several times. */
+function parseUnmanaged(args: string[]): { values: Record<string, string | undefined>; stacks: string[] } {
+  const { repeated: stacks, others } = repeatedOption(args, "stack");
   const values = parseOptions([...others, ...stacks.flatMap((stack) => ["--stack", stack]).slice(0, 2)], {
     format: { type: "string" },
     cwd: { type: "string" },

@@ -1,5 +1,12 @@
 import type { ApiInstance } from "../provider/waapi-api";
-import { planDeletes, planRecovery, renderRecovery, type Decision, type PendingDeclaration } from "./recover";
+import {
+  planDeletes,
+  planRecovery,
+  renderRecovery,
+  type Decision,
+  type PendingDeclaration,
+  type Take,
+} from "./recover";
 
 const urn = (name: string) => `urn:pulumi:prod::account::waapi:index:Instance::${name}`;
 const made = (id: number): ApiInstance => ({
@@ -108,6 +115,25 @@ describe("planRecovery", () => {
   });
 });
 
+describe("planRecovery with --take", () => {
+  it("takes the named instance, or none, before any matching; a take of an unlisted or recorded one is refused", () => {
+    const live = [configured(1001, "Line a"), configured(1002, "Line a"), made(1003)];
+    const takes = new Map<string, Take>([
+      ["a", 1002],
+      ["b", "none"],
+      ["c", 1001],
+    ]);
+    expect(
+      planRecovery([line("a"), line("b"), line("c"), line("d")], live, new Set([1001]), all(live), takes),
+    ).toEqual([
+      { urn: urn("a"), action: "import", instanceId: 1002, why: "taken" },
+      { urn: urn("b"), action: "clear" },
+      expect.objectContaining({ urn: urn("c"), action: "undecided", candidates: [1001] }),
+      { urn: urn("d"), action: "import", instanceId: 1003, why: "as-server-made" },
+    ]);
+  });
+});
+
 describe("planDeletes", () => {
   const deleting = (name: string, instanceId: number) => ({
     urn: urn(name),
@@ -143,9 +169,12 @@ describe("renderRecovery", () => {
     expect(text).toContain("a: recorded instance 1001");
     expect(text).toContain("b: no instance carries its settings");
     expect(text).toContain("c: NOT DECIDED, left pending: 2 unrecorded instances (1002, 1003)");
-    expect(renderRecovery({ decisions, otherPending: [], applied: false }, false)).toContain(
-      "run again with --yes to apply",
+    expect(renderRecovery({ decisions, otherPending: [], applied: false }, true)).toContain(
+      "Nothing changed: every pending create must be decided first",
     );
+    expect(
+      renderRecovery({ decisions: decisions.slice(0, 2), otherPending: [], applied: false }, false),
+    ).toContain("Nothing changed: run again with --yes to apply.");
     expect(
       renderRecovery(
         { decisions: [], otherPending: [{ urn: urn("d"), type: "updating" }], applied: false },

@@ -50,6 +50,9 @@ import {
   type StackRef,
 } from "./stack-state";
 
+/** A user's decision for a pending create: the instance that is its, or "none" (it made nothing). */
+export type Take = number | "none";
+
 /** How long instances still as the server made them are watched before one is claimed. */
 export const DEFAULT_SETTLE_SECONDS = 5;
 
@@ -67,7 +70,7 @@ export type Decision =
       urn: string;
       action: "import";
       instanceId: number;
-      why: "adopted" | "configured" | "as-server-made";
+      why: "adopted" | "configured" | "as-server-made" | "taken";
     }
   | { urn: string; action: "clear" }
   /** A killed delete's instance that WAAPI no longer lists, shown gone: the resource leaves the stack. */
@@ -94,13 +97,33 @@ export function planRecovery(
   live: readonly ApiInstance[],
   recorded: ReadonlySet<number>,
   stillAsServerMade: ReadonlySet<number>,
+  takes: ReadonlyMap<string, Take> = new Map(),
 ): Decision[] {
   const decisions: Decision[] = [];
   const unrecorded = live.filter((instance) => !recorded.has(instance.id)).sort((a, b) => a.id - b.id);
   const used = new Set<number>();
   const left: PendingDeclaration[] = [];
 
-  const ordered = [...pending].sort((a, b) => a.urn.localeCompare(b.urn));
+  // The user's own decisions (--take) first: they are what an undecided create waits for.
+  const ordered: PendingDeclaration[] = [];
+  for (const create of [...pending].sort((a, b) => a.urn.localeCompare(b.urn))) {
+    const take = takes.get(resourceNameOf(create.urn));
+    if (take === undefined) {
+      ordered.push(create);
+    } else if (take === "none") {
+      decisions.push({ urn: create.urn, action: "clear" });
+    } else if (unrecorded.some((instance) => instance.id === take) && !used.has(take)) {
+      used.add(take);
+      decisions.push({ urn: create.urn, action: "import", instanceId: take, why: "taken" });
+    } else {
+      decisions.push({
+        urn: create.urn,
+        action: "undecided",
+        candidates: [take],
+        why: `--take names instance ${take}, which the account does not list or which is recorded or taken already`,
+      });
+    }
+  }
   for (const create of ordered) {
     if (typeof create.adoptInstanceId !== "number") {
       left.push(create);
@@ -205,6 +228,8 @@ export function planDeletes(deletes: readonly PendingDelete[], live: readonly Ap
 export interface RecoverOptions extends StackRef {
   /** Apply the decisions; without it, only say what they would be. */
   yes: boolean;
+  /** Decisions given with --take, by resource name. */
+  takes?: ReadonlyMap<string, Take>;
   settleSeconds?: number;
   /** Progress lines (the settling pause), as they happen. */
   log: (line: string) => void;
@@ -260,7 +285,8 @@ export async function runRecover(options: RecoverOptions): Promise<RecoverResult
   let stillAsMade = new Set(first.filter(isAsServerMade).map((instance) => instance.id));
   const settle = options.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
   // Watch instances still as the server made them only where one could be claimed.
-  const needsWatching = planRecovery(declared, first, recorded, stillAsMade).some(
+  const takes = options.takes ?? new Map<string, Take>();
+  const needsWatching = planRecovery(declared, first, recorded, stillAsMade, takes).some(
     (decision) => decision.action === "import" && decision.why === "as-server-made",
   );
   if (needsWatching && settle > 0) {
@@ -274,10 +300,12 @@ export async function runRecover(options: RecoverOptions): Promise<RecoverResult
     stillAsMade = new Set([...stillAsMade].filter((id) => later.has(id)));
   }
   const dropped = planDeletes(deletes, live);
-  const decisions = [...planRecovery(declared, live, recorded, stillAsMade), ...dropped];
+  const decisions = [...planRecovery(declared, live, recorded, stillAsMade, takes), ...dropped];
   const decided = new Set(dropped.map((decision) => decision.urn));
   const remaining = otherPending.filter((operation) => !decided.has(operation.urn));
-  if (options.yes && decisions.some((decision) => decision.action !== "undecided")) {
+  // All or nothing: `pulumi stack import` drops every pending operation it is given, so writing the
+  // decided ones would erase the undecided creates' note, and the next `up` would create them again.
+  if (options.yes && !decisions.some((decision) => decision.action === "undecided")) {
     await apply(options, decisions);
     return { decisions, otherPending: remaining, applied: true };
   }
@@ -363,6 +391,7 @@ export function renderRecovery(result: RecoverResult, yes: boolean): string {
           configured: "it carries the declared settings and no stack records it",
           "as-server-made":
             "still as the server made it (its PUT never landed); `pulumi up` applies the settings",
+          taken: "the instance --take names",
         }[decision.why];
         lines.push(`${name}: ${done ? "recorded" : "would record"} instance ${decision.instanceId}: ${how}.`);
         break;
@@ -382,13 +411,16 @@ export function renderRecovery(result: RecoverResult, yes: boolean): string {
       case "undecided":
         lines.push(
           `${name}: NOT DECIDED, left pending: ${decision.why} (${decision.candidates.join(", ")}). ` +
-            `Adopt the right one (adoptInstanceId, or \`pulumi import\` for the native plugin) before \`pulumi up\`, ` +
-            "which would otherwise create another.",
+            `Say which is its with --take ${name}=ID (or --take ${name}=none if none is), and run recover again.`,
         );
         break;
     }
   }
-  if (!yes && result.decisions.some((decision) => decision.action !== "undecided")) {
+  if (result.decisions.some((decision) => decision.action === "undecided")) {
+    lines.push(
+      "Nothing changed: every pending create must be decided first (run no `pulumi up` before; it would create them again).",
+    );
+  } else if (!yes) {
     lines.push("Nothing changed: run again with --yes to apply.");
   }
   return `${lines.join("\n")}\n`;

@@ -95,6 +95,7 @@ async function recover(command: Extract<Command, { command: "recover" }>, io: Co
     cwd: command.cwd ?? io.cwd,
     env: io.env,
     yes: command.yes,
+    takes: command.takes,
     log: (line) => io.stderr(`${line}\n`),
     ...(command.stack !== undefined && { stack: command.stack }),
   });

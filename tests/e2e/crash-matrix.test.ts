@@ -7,6 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import {
   CrashMatrix,
@@ -55,6 +56,8 @@ const matrix = new CrashMatrix({
   },
 });
 const results: CrashResult[] = [];
+/** The machine's load when the file started, for the report. */
+const loadAtStart = loadavg()[0] ?? 0;
 
 afterAll(async () => {
   await stacks.removeAll();
@@ -224,6 +227,56 @@ it("unmanaged: a planted orphan and an instance made by hand, with coverage; the
   expect(both).toMatchObject({ code: 0, stdout: "5 of 5 instances managed by stacks prod, staging.\n" });
 }, 300_000);
 
+it("recover changes nothing it cannot prove: with a twin made by hand it exits 8 and writes nothing, until --take decides", async () => {
+  const { dir } = await matrix.kill("native", "put-applied");
+  const token = sandbox.createToken();
+  // After the kill, someone makes by hand an instance with inst-1's declared settings.
+  const twin = await makeInstanceByHand(sandbox, token, {
+    name: "Line 1 v1",
+    webhook: { url: "https://hooks.example.com/v1/line-1", events: ["message", "ready"] },
+  });
+  const before = sandbox.instances();
+  const killed = await matrix.state(dir);
+  expect((await matrix.shell(dir, readmeCommand("pulumi cancel --yes --stack prod"))).code).toBe(0);
+  const recover = await matrix.shell(dir, readmeCommand("npx pulumi-waapi recover --stack prod --yes"));
+  expect(recover.code).toBe(8);
+  const lines1 = sandbox
+    .instances()
+    .filter((instance) => instance.name === "Line 1 v1")
+    .map((instance) => instance.id)
+    .sort((a, b) => a - b);
+  expect(lines1).toHaveLength(2);
+  const ours = lines1.find((id) => id !== twin);
+  expect(recover.stdout).toContain(
+    `inst-1: NOT DECIDED, left pending: 2 unrecorded instances carry its declared settings, for 1 pending create (${lines1.join(", ")}). ` +
+      "Say which is its with --take inst-1=ID (or --take inst-1=none if none is), and run recover again.",
+  );
+  expect(recover.stdout).toMatch(/^inst-0: would record instance \d+: it carries the declared settings/m);
+  expect(recover.stdout).toContain("Nothing changed: every pending create must be decided first");
+  // Nothing written: the state is as the kill left it, the account as it was.
+  expect(await matrix.state(dir)).toEqual(killed);
+  expect(sandbox.instances()).toEqual(before);
+  expect(sandbox.requests().filter((request) => request.method !== "GET")).toEqual([]);
+
+  // The user's decision, then the README's last step: the declared three, and the twin left unmanaged.
+  const decided = await matrix.shell(
+    dir,
+    `npx pulumi-waapi recover --stack prod --yes --take inst-1=${ours}`,
+  );
+  expect(decided.code).toBe(0);
+  expect(decided.stdout).toContain(`inst-1: recorded instance ${ours}: the instance --take names.`);
+  expect((await matrix.shell(dir, readmeCommand("pulumi up --yes --stack prod"))).code).toBe(0);
+  const { resources, pending } = await matrix.state(dir);
+  expect(pending).toEqual([]);
+  const recordedIds = resources
+    .filter((resource) => /::inst-\d+$/.test(String(resource["urn"])))
+    .map((resource) => Number(resource["id"]))
+    .sort((a, b) => a - b);
+  expect(recordedIds).toEqual(before.map((instance) => instance.id).filter((id) => id !== twin));
+  expect(sandbox.instances().map((instance) => instance.id)).toEqual(before.map((instance) => instance.id));
+  expect(sandbox.requests().filter((request) => ["POST", "DELETE"].includes(request.method))).toEqual([]);
+}, 300_000);
+
 cells(others);
 
 /** The keys of a JSON value and the type of each, recursively (the first element stands for a list). */
@@ -247,7 +300,9 @@ function writeSection(table: string): void {
     START,
     `## Crash matrix: ${INSTANCES} instances, SIGKILL of the whole run`,
     "",
-    `Generated on ${new Date().toISOString().slice(0, 10)} from commit ${commit}. Each cell holds every write of`,
+    `Generated on ${new Date().toISOString().slice(0, 10)} from commit ${commit}, on ${cpus().length} cores with a`,
+    `1-minute load average of ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`,
+    "(seconds are wall-clock time under that load; the counts are the result). Each cell holds every write of",
     "its phase with a sandbox `hold` fault, SIGKILLs the CLI, language host and provider host together once",
     "all are held, then runs the README's steps of",
     "[Recovering from a cancelled or killed run](../README.md#recovering-from-a-cancelled-or-killed-run)",

@@ -170,6 +170,18 @@ it("drift without a pulumi CLI on PATH says so, with exit code 1", async () => {
   expect(result.stderr).toContain("pulumi-waapi drift: The `pulumi` command was not found on PATH");
 });
 
+it("recover and unmanaged without a pulumi CLI on PATH say so, with exit code 1, and send nothing", async () => {
+  for (const command of ["recover", "unmanaged"]) {
+    const result = await runCli([command, "--stack", "prod"], {
+      env: { ...discoverEnv(sandbox, sandbox.token), PATH: "/nonexistent" },
+    });
+    outputs.push(result);
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toContain(`pulumi-waapi ${command}: The \`pulumi\` command was not found on PATH`);
+  }
+  expect(sandbox.requests()).toEqual([]);
+});
+
 it("refuses a token on the command line without printing it, and shows the usage", async () => {
   const result = await runCli(["discover", `--token=${sandbox.token}`], {
     env: discoverEnv(sandbox, sandbox.token),

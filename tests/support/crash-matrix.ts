@@ -282,9 +282,15 @@ export class CrashMatrix {
     return readdirSync(locks, { recursive: true }).some((entry) => String(entry).endsWith(".json"));
   }
 
-  async run(door: Door, phase: Phase): Promise<CrashResult> {
+  /**
+   * A fresh project and stack `prod` of `door`, and its run SIGKILLed at `phase`: what the README's
+   * steps start from. `version` is the declaration the program holds afterwards.
+   */
+  async kill(
+    door: Door,
+    phase: Phase,
+  ): Promise<{ dir: string; version: number; held: number; pendingAfterKill: string[]; locked: boolean }> {
     const { sandbox, stacks, count } = this.options;
-    const started = Date.now();
     sandbox.reset();
     const project = `crash-${door}-${phase}-${++this.cells}`;
     const dir = makeProject(door, project);
@@ -314,7 +320,18 @@ export class CrashMatrix {
     const held = await this.killedRun(dir, phase === "destroy" ? "destroy" : "up", count);
     sandbox.clearFaults();
     const pendingAfterKill = (await this.exportState(dir)).pending;
-    const locked = this.locked();
+    return { dir, version, held, pendingAfterKill, locked: this.locked() };
+  }
+
+  /** What the state of `dir`'s stack records and leaves pending. */
+  state(dir: string): Promise<{ resources: Record<string, unknown>[]; pending: string[] }> {
+    return this.exportState(dir);
+  }
+
+  async run(door: Door, phase: Phase): Promise<CrashResult> {
+    const { count } = this.options;
+    const started = Date.now();
+    const { dir, version, held, pendingAfterKill, locked } = await this.kill(door, phase);
 
     // The README's steps, as written.
     const { steps: readme } = this.options;
