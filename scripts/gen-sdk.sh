@@ -5,15 +5,15 @@
 # cache, so later runs and fresh clones on the same machine start at once.
 #
 #   scripts/gen-sdk.sh                       # every SDK into sdk/<language> (what `npm run sdk` runs)
-#   scripts/gen-sdk.sh python OUT_DIR        # one SDK (nodejs, python or go) into OUT_DIR
+#   scripts/gen-sdk.sh python OUT_DIR        # one SDK (nodejs, python, go or java) into OUT_DIR
 #   scripts/gen-sdk.sh --build               # only build the generator (`make test` does, before the tests)
 set -euo pipefail
 
 # The SDKs `npm run sdk` writes and the repository commits (tests/sdk.test.ts checks each against the schema).
-LANGUAGES=(nodejs python go)
+LANGUAGES=(nodejs python go java)
 
 [ $# -eq 0 ] || [ $# -eq 2 ] || [ "${1:-}" = --build ] || {
-  echo "usage: scripts/gen-sdk.sh [nodejs|python|go OUT_DIR], or scripts/gen-sdk.sh --build" >&2
+  echo "usage: scripts/gen-sdk.sh [nodejs|python|go|java OUT_DIR], or scripts/gen-sdk.sh --build" >&2
   exit 2
 }
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -229,6 +229,7 @@ function schema() {
       go: { importBasePath: `github.com${REPOSITORY_PATH}/sdk/go/waapi`, respectSchemaVersion: true },
       python: { packageName: "pulumi_waapi", pyproject: { enabled: true }, respectSchemaVersion: true },
       csharp: { rootNamespace: "Pulumi", packageReferences: { Pulumi: "3.*" }, respectSchemaVersion: true },
+      // com.pulumi:pulumi at a version Maven Central serves here: tests/sdk.test.ts compiles sdk/java on it.
       java: {
         basePackage: "com.pulumi",
         buildFiles: "gradle",

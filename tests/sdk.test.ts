@@ -1,14 +1,15 @@
 /**
  * The native plugin's generated SDKs (scripts/gen-sdk.sh, pkg/v3's codegen on provider/native/schema.json).
- * The Node.js, Python and Go SDKs are committed under sdk/ (Node.js is built into this package as
- * `pulumi-waapi/native`; Python users install sdk/python; Go users `go get` the module sdk/go), so each
- * must be what the generator writes from the committed schema: `npm run sdk` (or `npm run docs`)
- * rewrites them. The Go SDK is also compiled with the schema's Go usage example on it; the Node.js one
- * is compiled by every `npm run build` (tsconfig.sdk.json). The generator is built with Go once, then
- * reused from the cache.
+ * The Node.js, Python, Go and Java SDKs are committed under sdk/ (Node.js is built into this package
+ * as `pulumi-waapi/native`; Python users install sdk/python; Go users `go get` the module sdk/go;
+ * sdk/java is a Gradle project), so each must be what the generator writes from the committed schema:
+ * `npm run sdk` (or `npm run docs`) rewrites them. The Go SDK is also compiled with the schema's Go
+ * usage example on it, the Java one with javac against the Maven Central artifacts its build.gradle
+ * names; the Node.js one is compiled by every `npm run build` (tsconfig.sdk.json). The generator is
+ * built with Go once, then reused from the cache.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -105,4 +106,56 @@ it("the Go usage example compiles on the Go SDK: go vet and go build", async () 
   const env = { ...process.env, GOFLAGS: `${process.env["GOFLAGS"] ?? ""} -mod=readonly -trimpath`.trim() };
   await run("go", ["vet", "./..."], { cwd: module, env });
   await run("go", ["build", "-o", join(module, "program"), "."], { cwd: module, env });
+}, 600_000);
+
+it("sdk/java is what scripts/gen-sdk.sh writes from schema.json (run `npm run sdk` to update it)", async () => {
+  const sdk = await generated("java");
+  expect(Object.keys(sdk)).toEqual(
+    expect.arrayContaining([
+      "build.gradle",
+      "src/main/java/com/pulumi/waapi/Instance.java",
+      "src/main/java/com/pulumi/waapi/WaapiFunctions.java",
+    ]),
+  );
+  expect(tree(join(ROOT, "sdk", "java"))).toEqual(sdk);
+}, 600_000);
+
+it("the generated Java SDK compiles with javac against the Maven Central artifacts its build.gradle names", async () => {
+  const gradle = readFileSync(join(ROOT, "sdk", "java", "build.gradle"), "utf8");
+  const dependencies = [...gradle.matchAll(/^\s*implementation\("([^:"]+):([^:"]+):([^"]+)"\)/gm)].map(
+    ([, group = "", artifact = "", version = ""]) => ({ group, artifact, version }),
+  );
+  expect(dependencies.map(({ group, artifact }) => `${group}:${artifact}`)).toContain("com.pulumi:pulumi");
+  // Maven resolves them (and what they depend on) from Maven Central into ~/.m2, then prints the class
+  // path; Gradle, which the SDK's own build uses, is not installed here.
+  const project = scratchDir("java-sdk");
+  const pom = [
+    '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>',
+    "<groupId>local.check</groupId><artifactId>waapi-java-sdk</artifactId><version>0.0.0</version>",
+    "<dependencies>",
+    ...dependencies.map(
+      ({ group, artifact, version }) =>
+        `<dependency><groupId>${group}</groupId><artifactId>${artifact}</artifactId><version>${version}</version></dependency>`,
+    ),
+    "</dependencies></project>",
+  ].join("\n");
+  writeFileSync(join(project, "pom.xml"), pom);
+  const classPath = join(project, "classpath.txt");
+  await run("mvn", ["-q", "-B", "dependency:build-classpath", `-Dmdep.outputFile=${classPath}`], {
+    cwd: project,
+  });
+  const sources = readdirSync(join(ROOT, "sdk", "java", "src"), { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".java"))
+    .map((file) => join(ROOT, "sdk", "java", "src", file));
+  expect(sources.length).toBeGreaterThan(10);
+  await run("javac", [
+    "--release",
+    "11",
+    "-d",
+    join(project, "classes"),
+    "-cp",
+    readFileSync(classPath, "utf8").trim(),
+    ...sources,
+  ]);
+  expect(readdirSync(join(project, "classes", "com", "pulumi", "waapi"))).toContain("Instance.class");
 }, 600_000);

@@ -1,4 +1,5 @@
-// Command gen-sdk writes the Node.js, Python or Go SDK of the native plugin from provider/native/schema.json.
+// Command gen-sdk writes the Node.js, Python, Go or Java SDK of the native plugin from
+// provider/native/schema.json (Java with pulumi-java's generator, which is not part of pkg/v3).
 //
 // `pulumi package gen-sdk` hands this job to the language host's GeneratePackage, and the only
 // language hosts the Go module proxy serves here (inside github.com/pulumi/pulumi/sdk/v3, up to
@@ -20,6 +21,7 @@ import (
 	"sort"
 
 	"github.com/blang/semver"
+	javagen "github.com/pulumi/pulumi-java/pkg/codegen/java"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	nodejsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	pygen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
@@ -67,8 +69,11 @@ func generate(language string, pkg *schema.Package) (map[string][]byte, error) {
 		return gogen.GeneratePackage(fmt.Sprintf(tool, language), pkg, nil)
 	case "nodejs":
 		return nodejsgen.GeneratePackage(fmt.Sprintf(tool, language), pkg, nil, nil, false, noDependencies{})
+	case "java":
+		// pulumi-java's generator (the Java language host's), with Gradle build files.
+		return javagen.GeneratePackage(fmt.Sprintf(tool, language), pkg, nil, nil, false, false)
 	default:
-		return nil, fmt.Errorf("-language must be nodejs, python or go, not %q", language)
+		return nil, fmt.Errorf("-language must be nodejs, python, go or java, not %q", language)
 	}
 }
 
@@ -96,11 +101,11 @@ func write(dir string, files map[string][]byte) error {
 
 func run() error {
 	schemaPath := flag.String("schema", "", "the package schema (provider/native/schema.json)")
-	language := flag.String("language", "", "nodejs, python or go")
+	language := flag.String("language", "", "nodejs, python, go or java")
 	out := flag.String("out", "", "the folder to (re)write with the SDK")
 	flag.Parse()
 	if *schemaPath == "" || *language == "" || *out == "" {
-		return errors.New("usage: gen-sdk -schema FILE -language nodejs|python|go -out DIR")
+		return errors.New("usage: gen-sdk -schema FILE -language nodejs|python|go|java -out DIR")
 	}
 
 	text, err := os.ReadFile(*schemaPath)
