@@ -110,7 +110,7 @@ function markdownReport(report: DriftReport): string {
  * and `|` escaped so that a table cell does not end early. Names and URLs come from waapi.app, where
  * anyone with dashboard access can set them: they must not become markup in a pull-request comment.
  */
-function code(text: string): string {
+export function code(text: string): string {
   const flat = text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
   const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longestRun + 1);
@@ -119,6 +119,6 @@ function code(text: string): string {
 }
 
 /** Plain prose of our own, with backticked commands: only characters that could start markup. */
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[<>|]/g, (character) => `\\${character}`);
 }

@@ -7,6 +7,7 @@ run(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
 }).then(
   (code) => {
     process.exitCode = code;

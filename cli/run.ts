@@ -1,20 +1,43 @@
 /**
  * `pulumi-waapi`: take over an existing WAAPI account (`discover`), report drift (`drift`), repair a
- * stack after a killed run (`recover`), list the instances no stack records (`unmanaged`).
- * Exit codes: 0 done (drift: no drift; unmanaged: all managed), 7 drift or unmanaged instances found,
- * 8 pending creates left undecided, 1 error. The bin is ./main.ts.
+ * stack after a killed run (`recover`), list the instances no stack records (`unmanaged`), link a
+ * phone (`link`), check the lines (`health`).
+ * Exit codes: 0 done (drift: no drift; unmanaged: all managed; link: linked; health: all ready),
+ * 1 error, 2 link timed out, 3 link met auth_failure, 7 drift or unmanaged instances found,
+ * 8 pending creates left undecided (recover) or lines not ready (health). The bin is ./main.ts.
  */
 import { writeFileSync } from "node:fs";
-import { WaapiClient } from "../provider/client";
-import { ENV_VARS, resolveSettings } from "../provider/settings";
+import { resolve } from "node:path";
+import { RequestPacer, WaapiClient } from "../provider/client";
+import { CONFIG_KEYS, ENV_VARS, resolveSettings, type ProviderSettings } from "../provider/settings";
 import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
 import { discoverInstances, renderDiscovered } from "./discover";
 import { runDrift } from "./drift";
 import { renderDriftReport } from "./drift-report";
+import { checkHealth } from "./health";
+import { renderHealthReport } from "./health-report";
+import { linkInstance } from "./link";
 import { renderRecovery, runRecover } from "./recover";
+import {
+  exportStack,
+  isPulumiProject,
+  recordedInstances,
+  stackNameOf,
+  stackSettings,
+  type StackRef,
+} from "./stack-state";
 import { renderUnmanaged, runUnmanaged } from "./unmanaged";
 
-export const EXIT = { ok: 0, error: 1, drift: 7, unmanaged: 7, undecided: 8 } as const;
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  timedOut: 2,
+  authFailure: 3,
+  drift: 7,
+  unmanaged: 7,
+  undecided: 8,
+  notReady: 8,
+} as const;
 
 /** Where a run reads its environment and writes its output; the bin passes the process's own. */
 export interface CommandIo {
@@ -22,6 +45,8 @@ export interface CommandIo {
   cwd: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stderr is a terminal (link redraws its progress line in place). Default false. */
+  interactive?: boolean;
 }
 
 export async function run(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -46,6 +71,10 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
         return await recover(command, io);
       case "unmanaged":
         return await unmanaged(command, io);
+      case "link":
+        return await link(command, io);
+      case "health":
+        return await health(command, io);
     }
   } catch (error) {
     io.stderr(`pulumi-waapi ${command.command}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -110,6 +139,128 @@ async function unmanaged(
   const report = await runUnmanaged({ cwd: command.cwd ?? io.cwd, env: io.env, stacks: command.stacks });
   io.stdout(renderUnmanaged(report, command.format));
   return report.unmanaged.length > 0 ? EXIT.unmanaged : EXIT.ok;
+}
+
+/** `link`'s pause between two status requests; WAAPI_LINK_POLL_MS overrides it (tests use a short one). */
+const LINK_POLL_MS = 2000;
+
+async function link(command: Extract<Command, { command: "link" }>, io: CommandIo): Promise<number> {
+  const where = stackRef(command, io);
+  let instanceId: number;
+  let label: string;
+  let settings: ProviderSettings;
+  if ("resource" in command.target) {
+    if (!isPulumiProject(where.cwd)) {
+      throw new Error(
+        "A resource name is looked up in the stack's state: run link in the Pulumi project (or give " +
+          "--cwd DIR), or give WAAPI's instance id instead.",
+      );
+    }
+    // Pulumi reads the state and the config at once: two short processes, not one after the other.
+    const [state, stackConfig] = await Promise.all([exportStack(where), stackSettings(where)]);
+    const recorded = [...recordedInstances(state)];
+    const wanted = command.target.resource;
+    const found = recorded.find(([, resource]) => resource === wanted);
+    if (found === undefined) {
+      // The name typed is not repeated (it could be a pasted token); the stack's names are.
+      const names = recorded.map(([, resource]) => resource).sort();
+      const stack = await stackNameOf(where, state);
+      throw new Error(
+        `The stack ${stack} records no WAAPI instance by that name. ` +
+          (names.length === 0
+            ? "It has none: run `pulumi up` first, or give WAAPI's instance id."
+            : `Its instances: ${names.join(", ")}. Give one of these resource names, or WAAPI's instance id.`),
+      );
+    }
+    instanceId = found[0];
+    label = `${found[1]} (instance ${found[0]})`;
+    settings = stackConfig;
+  } else {
+    instanceId = command.target.instanceId;
+    label = `instance ${instanceId}`;
+    settings = await settingsFor(where);
+  }
+  const outcome = await linkInstance(clientFor(settings), {
+    instanceId,
+    label,
+    format: command.format,
+    ...(command.out !== undefined && { out: resolve(io.cwd, command.out) }),
+    ...(command.phone !== undefined && { phone: command.phone }),
+    timeoutMs: command.timeoutMs,
+    pollMs: Number(io.env["WAAPI_LINK_POLL_MS"]) || LINK_POLL_MS,
+    color: !io.env["NO_COLOR"],
+    interactive: io.interactive ?? false,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+  return { linked: EXIT.ok, "timed-out": EXIT.timedOut, "auth-failure": EXIT.authFailure }[outcome];
+}
+
+async function health(command: Extract<Command, { command: "health" }>, io: CommandIo): Promise<number> {
+  const where = stackRef(command, io);
+  let stack: string | null = null;
+  let instances: { resource: string; instanceId: number }[] = [];
+  let settings: ProviderSettings;
+  if (command.all) {
+    settings = await settingsFor(where);
+  } else {
+    if (!isPulumiProject(where.cwd)) {
+      throw new Error(
+        "health reads the stack's instances: run it in the Pulumi project (or give --cwd DIR), or " +
+          "give --all for every instance of the token's account.",
+      );
+    }
+    const [state, stackConfig] = await Promise.all([exportStack(where), stackSettings(where)]);
+    stack = await stackNameOf(where, state);
+    instances = [...recordedInstances(state)].map(([instanceId, resource]) => ({ resource, instanceId }));
+    settings = stackConfig;
+  }
+  const report = await checkHealth(clientFor(settings), {
+    stack,
+    instances,
+    reboot: command.reboot,
+    logout: command.logout,
+  });
+  io.stdout(renderHealthReport(report, command.format));
+  return report.healthy ? EXIT.ok : EXIT.notReady;
+}
+
+function stackRef(command: { cwd?: string; stack?: string }, io: CommandIo): StackRef {
+  return {
+    cwd: resolve(io.cwd, command.cwd ?? "."),
+    env: io.env,
+    ...(command.stack !== undefined && { stack: command.stack }),
+  };
+}
+
+/**
+ * The settings as the provider would resolve them: in a Pulumi project (or with --stack), the
+ * stack's config first, then the environment; elsewhere the environment alone.
+ */
+async function settingsFor(where: StackRef): Promise<ProviderSettings> {
+  return where.stack !== undefined || isPulumiProject(where.cwd)
+    ? stackSettings(where)
+    : resolveSettings(undefined, where.env);
+}
+
+/** A client as the provider makes one from the same settings (pace and timeout included). */
+function clientFor(settings: ProviderSettings): WaapiClient {
+  if (!settings.apiToken) {
+    throw new Error(
+      `no API token: set the stack's \`pulumi config set --secret ${CONFIG_KEYS.apiToken}\` (as for ` +
+        `\`pulumi up\`), or ${ENV_VARS.apiToken}, to a token from "User API Tokens" on waapi.app.`,
+    );
+  }
+  return new WaapiClient({
+    apiToken: settings.apiToken,
+    baseUrl: settings.baseUrl,
+    pacer: new RequestPacer(
+      settings.maxRequestsPerMinute === undefined
+        ? {}
+        : { maxRequestsPerMinute: settings.maxRequestsPerMinute },
+    ),
+    ...(settings.requestTimeoutMs === undefined ? {} : { timeoutMs: settings.requestTimeoutMs }),
+  });
 }
 
 /** The base URL for a message: credentials in it are as secret as the token. */

@@ -6,6 +6,8 @@
  * `resolveSettings`): the stack's config (`pulumi config --show-secrets`, read into memory and never
  * printed), else WAAPI_API_TOKEN. Never from the command line.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { resolveSettings, type ProviderSettings } from "../provider/settings";
 import { WAAPI_INSTANCE_TYPES } from "./drift";
 import { pulumiOrThrow, stackArgs, type PulumiOptions } from "./pulumi";
@@ -55,6 +57,24 @@ export async function stackSettings(ref: StackRef): Promise<ProviderSettings> {
 
 function objectsIn(value: unknown): JsonObject[] {
   return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+/** Is there a Pulumi project in `cwd`, whose stack can give the settings? */
+export function isPulumiProject(cwd: string): boolean {
+  return ["Pulumi.yaml", "Pulumi.yml", "Pulumi.json"].some((file) => existsSync(join(cwd, file)));
+}
+
+/**
+ * The stack's name: the one given, else what its URNs say (urn:pulumi:<stack>::…), else Pulumi's
+ * selected stack (a stack with no resources yet).
+ */
+export async function stackNameOf(ref: StackRef, state: StackExport): Promise<string> {
+  if (ref.stack !== undefined) return ref.stack;
+  const urn = objectsIn(state.deployment["resources"]).find(
+    (resource) => typeof resource["urn"] === "string",
+  )?.["urn"];
+  if (typeof urn === "string") return urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
+  return (await pulumiOrThrow(["stack", "--show-name"], ref)).trim();
 }
 
 /** The last part of a URN: the resource's name in the program. */
