@@ -6,22 +6,12 @@
  * The project lives outside the repository, with pulumi-waapi in its node_modules and the bin linked
  * into node_modules/.bin as npm links it; the tests run one after the other on the same account.
  */
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Sandbox } from "../../sandbox";
-import { CLI_BIN } from "../support/cli";
 import { makeInstanceByHand } from "../support/dashboard";
 import { expectNoLeak } from "../support/leaks";
+import { makeUserProject } from "../support/project";
 import { OfflineStacks, e2eSecrets } from "../support/pulumi";
 import { readmeSectionCommands } from "../support/readme";
 import { startTestSandbox } from "../support/sandbox";
@@ -66,7 +56,7 @@ const driftAs = (format: "text" | "json" | "markdown") => {
   const command = driftCommands.find((line) =>
     format === "text"
       ? line.startsWith("npx pulumi-waapi drift") && !line.includes("--format")
-      : line.includes(`--format ${format}`),
+      : line.startsWith("npx pulumi-waapi drift") && line.includes(`--format ${format}`),
   );
   if (!command) throw new Error(`the README shows no drift command for ${format}`);
   return command;
@@ -77,17 +67,7 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   token = sandbox.createToken();
-  project = mkdtempSync(join(tmpdir(), "waapi-gitops-"));
-  const modules = join(project, "node_modules");
-  mkdirSync(join(modules, ".bin"), { recursive: true });
-  // pulumi-waapi as installed (this repository, built), its dependencies beside it, and its bin
-  // linked and made executable the way npm's bin-links does.
-  symlinkSync(REPO, join(modules, "pulumi-waapi"));
-  for (const dependency of ["@pulumi", "typescript"]) {
-    symlinkSync(join(REPO, "node_modules", dependency), join(modules, dependency));
-  }
-  chmodSync(CLI_BIN, 0o755);
-  symlinkSync("../pulumi-waapi/dist/cli/main.js", join(modules, ".bin", "pulumi-waapi"));
+  project = makeUserProject("waapi-account");
   mkdirSync(join(project, "examples", "gitops"), { recursive: true });
   copyFileSync(
     join(REPO, "examples", "gitops", "drift-check.sh"),
@@ -95,14 +75,7 @@ beforeAll(async () => {
   );
   chmodSync(join(project, "examples", "gitops", "drift-check.sh"), 0o755);
 
-  // A project as `pulumi new typescript` leaves it, committed, with a stack selected.
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "waapi-account", private: true }));
-  writeFileSync(
-    join(project, "Pulumi.yaml"),
-    "name: waapi-account\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
-  );
-  writeFileSync(join(project, "index.ts"), "// A new Pulumi program.\nexport {};\n");
-  writeFileSync(join(project, ".gitignore"), "node_modules/\n");
+  // The project as `pulumi new typescript` leaves it, committed, with a stack selected.
   expect(await sh("git init -q && git add . && git commit -q -m 'pulumi new typescript'")).toMatchObject({
     code: 0,
   });
@@ -238,14 +211,41 @@ it("drift: the shell script and the workflow's step fail on drift with the markd
   expect(result.stdout).toContain("Drift in stack prod");
   expect(readFileSync(join(project, "drift-report.md"), "utf8")).toContain("`webhookUrl`");
 
-  // The workflow's step runs the README's markdown command; GitHub runs it with bash -e -o pipefail.
+  // The workflow's steps run the README's markdown commands, drift then health (which runs after a
+  // failed drift step too: `if: !cancelled()`); GitHub runs each with bash -e -o pipefail.
   const workflow = readFileSync(join(REPO, "examples", "gitops", "nightly-drift.yml"), "utf8");
   expect(workflow).toMatch(/schedule:\n\s+- cron: /);
-  const step = /- name: Drift check\n[\s\S]*?\n\s+run: (.*)\n/.exec(workflow)?.[1];
-  expect(step).toBe(driftAs("markdown"));
+  const stepRun = (name: string) =>
+    new RegExp(`- name: ${name}\\n(?:.*\\n)*?\\s+run: (.*)\\n`).exec(workflow)?.[1];
+  expect(stepRun("Drift check")).toBe(driftAs("markdown"));
+  const healthCommand = driftCommands.find((line) => line.startsWith("npx pulumi-waapi health"));
+  expect(healthCommand).toBe(
+    'npx pulumi-waapi health --stack prod --format markdown >> "$GITHUB_STEP_SUMMARY"',
+  );
+  expect(stepRun("Line health")).toBe(healthCommand);
+  expect(workflow).toMatch(/- name: Line health\n\s+if: \$\{\{ !cancelled\(\) \}\}/);
+
+  // The phones: support-line A linked, sales linked and then dropped, the others never linked.
+  const linkedA = sandbox.scanQr(ids["supportA"] ?? 0, {
+    phoneNumber: "50664083362",
+    displayName: "Support desk",
+  });
+  sandbox.scanQr(ids["sales"] ?? 0, { phoneNumber: "50664083363", displayName: "Sales" });
+  sandbox.disconnectClient(ids["sales"] ?? 0);
+
   const summary = join(project, "step-summary.md");
-  expect((await sh(step ?? "", { GITHUB_STEP_SUMMARY: summary })).code).toBe(7);
-  expect(readFileSync(summary, "utf8")).toContain(`instance ${ids["sales"]}: modified outside Pulumi`);
+  expect((await sh(stepRun("Drift check") ?? "", { GITHUB_STEP_SUMMARY: summary })).code).toBe(7);
+  expect((await sh(stepRun("Line health") ?? "", { GITHUB_STEP_SUMMARY: summary })).code).toBe(8);
+  const written = readFileSync(summary, "utf8");
+  expect(written).toContain(`instance ${ids["sales"]}: modified outside Pulumi`);
+  expect(written).toContain("### WAAPI line health: stack `prod`");
+  expect(written).toContain(
+    `| \`sales\` | ${ids["sales"]} | ⚠️ disconnected |  | The phone is no longer connected: \`npx pulumi-waapi link sales --stack prod\` links it again`,
+  );
+  expect(written).toContain(
+    `| \`support-line-${ids["supportA"]}\` | ${ids["supportA"]} | ready | \`${linkedA.me?.formattedNumber} (Support desk)\` |  |`,
+  );
+  expect(written.indexOf("WAAPI drift")).toBeLessThan(written.indexOf("WAAPI line health"));
 }, 300_000);
 
 it("an adopted instance deleted by hand: drift says deleted, up stops naming it, dropping adoptInstanceId makes one new instance", async () => {
