@@ -416,4 +416,18 @@ describe("CreationLedger", () => {
       puts: 0,
     });
   });
+
+  it("a claim PUT WAAPI applied but whose answer was unreadable still counts: the read shows our name", async () => {
+    const account = new FakeAccount(tick, ["lost after acting"]);
+    const client: CreationClient = {
+      ...account.client,
+      updateInstance: async (id, body) => {
+        await account.client.updateInstance(id, body); // applied, then the answer is lost
+        throw new WaapiServerError({ ...POST, method: "PUT", operation: "updateInstance", statusCode: 502 });
+      },
+    };
+    const ours = await new CreationLedger(tick).create(client);
+    expect(made(account)).toEqual([ours.id]);
+    expect(account.posts).toBe(1);
+  });
 });

@@ -332,23 +332,27 @@ export class CreationLedger {
   /**
    * Makes `instance` this process's, or finds it taken: a PUT of a name only this claim uses, then,
    * after claimCheckMs, a read. Undefined when someone else's write came after ours (or the instance
-   * went); the PUT's own error when it failed.
+   * went); the PUT's own error when it failed and left the instance untouched.
    */
   private async claim(client: CreationClient, instance: ApiInstance): Promise<ApiInstance | undefined> {
     this.explained.add(instance.id);
     const name = claimName(randomBytes(6).toString("hex"));
-    try {
-      await client.updateInstance(instance.id, { name });
-    } catch (error) {
-      if (error instanceof WaapiNotFoundError) return undefined;
-      throw error;
-    }
+    // A PUT that failed may have been applied all the same (an unreadable 2xx, a reset after WAAPI
+    // acted): the read below says whether the claim's name is there, so it is checked either way.
+    const failure = await client.updateInstance(instance.id, { name }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (failure instanceof WaapiNotFoundError) return undefined;
     await this.wait(this.timings.claimCheckMs);
     const now = await client.getInstance(instance.id).catch((error: unknown) => {
       if (error instanceof WaapiNotFoundError) return undefined;
       throw error;
     });
-    return now?.name === name ? now : undefined;
+    if (now?.name === name) return now;
+    // Not ours. Had our PUT failed before WAAPI acted, the instance is as it was: say why.
+    if (failure !== undefined && now && isAsServerMade(now)) throw failure;
+    return undefined;
   }
 
   /** Joins the next recovery; closes the gate so no new POST muddies the list it will take. */
