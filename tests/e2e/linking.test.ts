@@ -198,6 +198,10 @@ it("a native plugin's instance in the state is found by its resource name too; a
   writeFileSync(join(project, "state.json"), JSON.stringify(exported));
   expect(await sh("pulumi stack import --file state.json")).toMatchObject({ code: 0 });
 
+  // Made by hand just now: it boots (bootDelayMs) before it shows a QR code to scan.
+  for (let waited = 0; sandbox.clientState(other).instanceStatus !== "qr" && waited < 10_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   sandbox.scanQr(other, PHONE);
   const sales = await sh("npx pulumi-waapi link sales");
   expect(sales).toMatchObject({ code: 0 });
