@@ -270,7 +270,7 @@ resources:
   expect(requestsBy("POST")).toHaveLength(1);
   // The engine prints a provider's Log message as a diagnostic of the resource it names.
   expect(result.stdout).toMatch(
-    /waapi:index:Instance \(support\):\s+warning: The answer to the POST that creates/,
+    /waapi:index:Instance \(support\):\s+warning: The answer to (the|a) POST that creates/,
   );
   expect(result.stdout).toContain(`instance ${made?.id} appeared in the account since`);
   expect(result.stdout).toContain("No second instance was created.");
