@@ -41,6 +41,11 @@ export function runShell(
         resolve({ code, stdout, stderr });
       },
     );
+    // A command that exits without reading its input closes the pipe first: EPIPE there is no failure
+    // (the exit code says how the command went), and unhandled it would crash the test process.
+    child.stdin?.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
     child.stdin?.end(options.input ?? "");
   });
 }
