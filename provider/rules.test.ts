@@ -3,9 +3,14 @@ import { validateInstanceUpdate, validatePairingRequest } from "../sandbox/valid
 import { checkInstanceInputs, type InstanceInputs } from "./instance/inputs";
 import { updateBodyFor } from "./instance/state";
 import {
+  CONTACT_ID_PATTERN,
+  MAX_GROUP_SUBJECT_LENGTH,
   MAX_NAME_LENGTH,
   MAX_WEBHOOK_URL_LENGTH,
   PHONE_NUMBER_DIGITS,
+  contactIdProblem,
+  groupIdProblem,
+  groupSubjectProblem,
   nameProblem,
   phoneNumberProblem,
   webhookUrlProblem,
@@ -210,5 +215,40 @@ describe("phoneNumberProblem", () => {
         expect(validatePairingRequest({ phoneNumber }).ok).toBe(!refused);
       }),
     );
+  });
+});
+
+describe("group ids, contact ids and subjects", () => {
+  it.each(["50664083362@c.us", " 1@c.us "])("a contact id: %j", (id) => {
+    expect(contactIdProblem(id)).toBeUndefined();
+  });
+
+  it.each([
+    ["", { kind: "empty" }],
+    ["50664083362", { kind: "pattern", pattern: CONTACT_ID_PATTERN.source }],
+    ["+50664083362@c.us", { kind: "pattern", pattern: CONTACT_ID_PATTERN.source }],
+    ["50664083362@g.us", { kind: "pattern", pattern: CONTACT_ID_PATTERN.source }],
+    ["50664083362@c_us", { kind: "pattern", pattern: CONTACT_ID_PATTERN.source }],
+  ])("not a contact id: %j", (id, expected) => {
+    expect(contactIdProblem(id)).toEqual(expected);
+  });
+
+  it.each(["120363041234567890@g.us", "4915100001001-1612345678@g.us"])("a group id: %j", (id) => {
+    expect(groupIdProblem(id)).toBeUndefined();
+  });
+
+  it.each(["", "120363041234567890", "1@c.us", "a@g.us", "1-@g.us", "../1@g.us"])(
+    "not a group id: %j",
+    (id) => {
+      expect(groupIdProblem(id)).toBeDefined();
+    },
+  );
+
+  it("a subject: 1 to 100 characters after trimming, no control characters", () => {
+    expect(groupSubjectProblem(" On call ")).toBeUndefined();
+    expect(groupSubjectProblem("é".repeat(MAX_GROUP_SUBJECT_LENGTH))).toBeUndefined();
+    expect(groupSubjectProblem("  ")).toEqual({ kind: "empty" });
+    expect(groupSubjectProblem("a\tb")).toEqual({ kind: "control-character", codePoint: 9, index: 1 });
+    expect(groupSubjectProblem("a".repeat(101))).toEqual({ kind: "too-long", length: 101, max: 100 });
   });
 });

@@ -140,3 +140,51 @@ export function describeCodePoint(codePoint: number): string {
   const hex = codePoint.toString(16).toUpperCase().padStart(4, "0");
   return `${names[codePoint] ?? "the character"} (U+${hex})`;
 }
+
+// --- groups of a linked line ---
+
+/** A contact id as the contract's group routes take it: `^[0-9]+@c\.us$` (create-group's pattern). */
+export const CONTACT_ID_PATTERN = /^[0-9]+@c\.us$/;
+
+/**
+ * A group id: the contract's `^[0-9]+@g\.us$` (get-group-participants), and also WhatsApp's older
+ * `<creator digits>-<timestamp>@g.us` form, which groups made before 2021 still carry: the server
+ * hands these ids out, so refusing one would make an existing group unreachable.
+ */
+export const GROUP_ID_PATTERN = /^[0-9]+(-[0-9]+)?@g\.us$/;
+
+/**
+ * WhatsApp caps a group's subject at 100 characters (the contract only says at least 1); the
+ * sandbox assumes WAAPI passes WhatsApp's refusal on.
+ */
+export const MAX_GROUP_SUBJECT_LENGTH = 100;
+
+export type IdProblem = { kind: "empty" } | { kind: "pattern"; pattern: string };
+
+function idProblem(id: string, pattern: RegExp): IdProblem | undefined {
+  const trimmed = id.trim();
+  if (trimmed === "") return { kind: "empty" };
+  return pattern.test(trimmed) ? undefined : { kind: "pattern", pattern: pattern.source };
+}
+
+/** What is wrong with a (trimmed) contact id `<digits>@c.us`, if anything. */
+export function contactIdProblem(id: string): IdProblem | undefined {
+  return idProblem(id, CONTACT_ID_PATTERN);
+}
+
+/** What is wrong with a (trimmed) group id `<digits>@g.us`, if anything. */
+export function groupIdProblem(id: string): IdProblem | undefined {
+  return idProblem(id, GROUP_ID_PATTERN);
+}
+
+/** A trimmed group subject: 1–100 characters, none of them a control character. */
+export function groupSubjectProblem(subject: string): NameProblem | undefined {
+  const characters = [...subject.trim()];
+  if (characters.length === 0) return { kind: "empty" };
+  const control = firstMatching(characters, isControl);
+  if (control) return { kind: "control-character", ...control };
+  if (characters.length > MAX_GROUP_SUBJECT_LENGTH) {
+    return { kind: "too-long", length: characters.length, max: MAX_GROUP_SUBJECT_LENGTH };
+  }
+  return undefined;
+}

@@ -63,6 +63,18 @@ export const OPERATION_PERMISSIONS = {
   requestPairingCode: "update",
   rebootClient: "update",
   logoutClient: "update",
+  // Groups of a linked line: reading one (a POST on the wire, but it changes nothing) is a `read`;
+  // making or changing one acts on the line, an `update`, like the line actions above.
+  listChats: "read",
+  getGroupInfo: "read",
+  getGroupParticipants: "read",
+  createGroup: "update",
+  updateGroupInfo: "update",
+  updateGroupSettings: "update",
+  addGroupParticipant: "update",
+  removeGroupParticipant: "update",
+  promoteGroupParticipant: "update",
+  demoteGroupParticipant: "update",
 } as const satisfies Record<string, Permission>;
 
 /** Every operation of the client (the name is older than the linked-client operations). */
@@ -80,7 +92,39 @@ export const CLIENT_OPERATIONS = [
 
 export type ClientOperation = (typeof CLIENT_OPERATIONS)[number];
 
-/** Where each linked-client operation lives, below the base URL; the client and the sandbox both route by it. */
+/**
+ * The group operations of a linked line (also `{id}` in the path, all `POST …/client/action/…`).
+ * A line that is not `ready` cannot carry them out.
+ */
+export const GROUP_OPERATIONS = [
+  "listChats",
+  "getGroupInfo",
+  "getGroupParticipants",
+  "createGroup",
+  "updateGroupInfo",
+  "updateGroupSettings",
+  "addGroupParticipant",
+  "removeGroupParticipant",
+  "promoteGroupParticipant",
+  "demoteGroupParticipant",
+] as const satisfies readonly InstanceOperation[];
+
+export type GroupOperation = (typeof GROUP_OPERATIONS)[number];
+
+/** The four member actions: `{chatId, participant}` in, empty `data` out. */
+export const MEMBER_OPERATIONS = [
+  "addGroupParticipant",
+  "removeGroupParticipant",
+  "promoteGroupParticipant",
+  "demoteGroupParticipant",
+] as const satisfies readonly GroupOperation[];
+
+export type MemberOperation = (typeof MEMBER_OPERATIONS)[number];
+
+/**
+ * Where each linked-client and group operation lives, below the base URL; the client and the sandbox
+ * both route by it.
+ */
 export const CLIENT_ROUTES = {
   getClientStatus: { method: "GET", path: "/instances/{id}/client/status" },
   getQrCode: { method: "GET", path: "/instances/{id}/client/qr" },
@@ -88,7 +132,23 @@ export const CLIENT_ROUTES = {
   requestPairingCode: { method: "POST", path: "/instances/{id}/client/action/request-pairing-code" },
   rebootClient: { method: "POST", path: "/instances/{id}/client/action/reboot" },
   logoutClient: { method: "POST", path: "/instances/{id}/client/action/logout" },
-} as const satisfies Record<ClientOperation, { method: "GET" | "POST"; path: `/instances/{id}/${string}` }>;
+  listChats: { method: "POST", path: "/instances/{id}/client/action/get-chats" },
+  getGroupInfo: { method: "POST", path: "/instances/{id}/client/action/get-group-info" },
+  getGroupParticipants: { method: "POST", path: "/instances/{id}/client/action/get-group-participants" },
+  createGroup: { method: "POST", path: "/instances/{id}/client/action/create-group" },
+  updateGroupInfo: { method: "POST", path: "/instances/{id}/client/action/update-group-info" },
+  updateGroupSettings: { method: "POST", path: "/instances/{id}/client/action/update-group-settings" },
+  addGroupParticipant: { method: "POST", path: "/instances/{id}/client/action/add-group-participant" },
+  removeGroupParticipant: { method: "POST", path: "/instances/{id}/client/action/remove-group-participant" },
+  promoteGroupParticipant: {
+    method: "POST",
+    path: "/instances/{id}/client/action/promote-group-participant",
+  },
+  demoteGroupParticipant: { method: "POST", path: "/instances/{id}/client/action/demote-group-participant" },
+} as const satisfies Record<
+  ClientOperation | GroupOperation,
+  { method: "GET" | "POST"; path: `/instances/{id}/${string}` }
+>;
 
 /** The states a linked WhatsApp client goes through (`instanceStatus`). */
 export const INSTANCE_STATUSES = [
@@ -249,6 +309,152 @@ export interface ClientErrorResponse {
   status: "error";
   message: string;
   links: { self: string };
+}
+
+// --- groups of a linked line ---
+
+/** WhatsApp's id object (whatsapp-web.js `Wid`): `_serialized` is `<user>@<server>`. */
+export interface SerializedId {
+  server: string;
+  user: string;
+  _serialized: string;
+}
+
+/** `POST …/client/action/create-group` body. */
+export interface CreateGroupBody {
+  /** At least one character (contract). */
+  groupName: string;
+  /** Contact ids `<digits>@c.us`, at least one (contract). */
+  groupParticipants: string[];
+}
+
+export interface CreateGroupResponse {
+  status: "success" | "error";
+  data: {
+    gid: SerializedId;
+    /** Contact ids that could not be added (not on WhatsApp, or their privacy settings refuse it). */
+    missingParticipants: string[];
+  };
+  links: { self: string };
+}
+
+/** A member as get-group-info and get-group-participants report it. */
+export interface WireParticipant {
+  id: SerializedId;
+  isAdmin: boolean;
+  isSuperAdmin: boolean;
+}
+
+/**
+ * `POST …/client/action/get-group-info` → `data`. The contract returns no description and no
+ * `messageAdminOnly`: those two can be written but not read back.
+ */
+export interface WireGroupInfo {
+  chatId: SerializedId;
+  owner: SerializedId;
+  subject: string;
+  createdAt: string;
+  createdAtTimestamp: number;
+  inviteCode: string;
+  inviteCodeLink: string;
+  participants: WireParticipant[];
+}
+
+export interface GroupInfoResponse {
+  data: WireGroupInfo;
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** `…/get-group-participants` → `data.participants`. */
+export interface GroupParticipantsResponse {
+  data: { participants: WireParticipant[] };
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** The body of every group call that names a group; the member actions add `participant`. */
+export interface GroupChatBody {
+  /** `<digits>@g.us` */
+  chatId: string;
+}
+
+export interface UpdateGroupInfoBody extends GroupChatBody {
+  subject?: string;
+  description?: string;
+  pictureUrl?: string;
+}
+
+/** An echo of what was set. */
+export interface UpdateGroupInfoResponse {
+  status: "success" | "error";
+  data: { gid: SerializedId; subject?: string; description?: string };
+  links: { self: string };
+}
+
+export interface UpdateGroupSettingsBody extends GroupChatBody {
+  /** true: only admins may send messages. */
+  messageAdminOnly: boolean;
+}
+
+export interface UpdateGroupSettingsResponse {
+  status: "success" | "error";
+  data: { messageAdminOnly: boolean };
+  links: { self: string };
+}
+
+export interface MemberActionBody extends GroupChatBody {
+  /** `<digits>@c.us` */
+  participant: string;
+}
+
+/** The member actions answer an empty `data` (the contract types it as an object with no properties). */
+export interface MemberActionResponse {
+  data: Record<string, never> | [];
+  links: { self: string };
+  status: "success" | "error";
+}
+
+/** `…/get-chats` body: pagination (both optional). */
+export interface ChatsBody {
+  offset?: number;
+  limit?: number;
+}
+
+/** A chat of the line, as far as the provider reads it (the contract's entries carry more). */
+export interface WireChat {
+  id: SerializedId;
+  name: string;
+  isGroup: boolean;
+  timestamp?: number;
+}
+
+/** `…/get-chats`; here `instanceId` is a string. */
+export interface ChatsResponse {
+  instanceId: string;
+  data: WireChat[];
+  status: "success" | "error";
+}
+
+/** A group as the client hands it out: ids flattened to their `_serialized` form. */
+export interface GroupParticipant {
+  /** `<digits>@c.us` */
+  id: string;
+  isAdmin: boolean;
+  /** The group's creator (owner); also an admin. */
+  isSuperAdmin: boolean;
+}
+
+export interface GroupInfo {
+  /** `<digits>@g.us` */
+  groupId: string;
+  subject: string;
+  /** `<digits>@c.us` of the creator. */
+  owner: string;
+  inviteCode: string;
+  /** `inviteCodeLink` on the wire: anyone holding it can join, so callers treat it as a secret. */
+  inviteLink: string;
+  participants: GroupParticipant[];
 }
 
 /** Laravel's error body: 401/403/404/429 carry `message`; 422 adds per-field `errors`. */

@@ -3,24 +3,38 @@
  * retry policy and typed errors. It knows HTTP and nothing of Pulumi.
  */
 import type { Response } from "got";
-import { phoneNumberProblem } from "../rules";
+import { contactIdProblem, groupIdProblem, groupSubjectProblem, phoneNumberProblem } from "../rules";
 import {
   CLIENT_ROUTES,
   DEFAULT_BASE_URL,
+  LINKED_STATUS,
   type ApiInstance,
+  type ChatsBody,
   type ClientMe,
   type ClientOperation,
   type ClientStatus,
+  type CreateGroupBody,
+  type GroupInfo,
+  type GroupOperation,
+  type GroupParticipant,
   type InstanceOperation,
+  type InstanceStatus,
   type InstanceUpdateBody,
   type InstanceUpdateResponse,
+  type MemberActionBody,
+  type MemberOperation,
   type PairingCodeBody,
+  type UpdateGroupInfoBody,
+  type UpdateGroupSettingsBody,
 } from "../waapi-api";
 import {
   WaapiActionError,
   WaapiAuthenticationError,
   WaapiError,
+  WaapiGroupCreateOutcomeUnknownError,
+  WaapiGroupNotFoundError,
   WaapiHttpError,
+  WaapiLineNotReadyError,
   WaapiNetworkError,
   WaapiNotFoundError,
   WaapiPermissionError,
@@ -35,15 +49,21 @@ import {
   ActionFailedError,
   ResponseShapeError,
   parseJson,
+  readChats,
   readClientAction,
   readClientMe,
   readClientStatus,
+  readCreatedGroup,
   readErrorBody,
+  readGroupAck,
+  readGroupInfo,
+  readGroupParticipants,
   readInstanceList,
   readPairingCode,
   readQrCode,
   readSingleInstance,
   readUpdateData,
+  type ChatSummary,
 } from "./parse";
 import {
   isRetryable,
@@ -103,6 +123,11 @@ interface RequestSpec {
   body?: unknown;
   /** For 404 messages: which instance was missing. */
   instanceId?: string;
+  /**
+   * Whether repeating the request cannot change the outcome. Default: every method but POST. A POST
+   * that reads, or that sets a state, says true; see retry.ts's isRetryable.
+   */
+  idempotent?: boolean;
 }
 
 /** A finished HTTP exchange, reduced to what the client reads. */
@@ -125,6 +150,77 @@ function safeDecode(text: string): string {
     return text;
   }
 }
+
+function isIdempotent(spec: RequestSpec): boolean {
+  return spec.idempotent ?? spec.method !== "POST";
+}
+
+/** The context a WaapiError was made from, to make a more telling error of the same failure. */
+function contextOf(error: WaapiError): WaapiErrorContext {
+  const context: WaapiErrorContext = {
+    operation: error.operation,
+    method: error.method,
+    path: error.path,
+    attempts: error.attempts,
+    outcomeUnknown: error.outcomeUnknown,
+    afterPossibleEffect: error.afterPossibleEffect,
+  };
+  if (error.statusCode !== undefined) context.statusCode = error.statusCode;
+  if (error.serverMessage !== undefined) context.serverMessage = error.serverMessage;
+  return context;
+}
+
+/** A group id, contact id or subject the client would send: refused before anything is sent. */
+function checkGroupId(groupId: string, operation: GroupOperation): string {
+  if (typeof groupId !== "string" || groupIdProblem(groupId) !== undefined) {
+    throw new TypeError(
+      `WaapiClient.${operation}: a group id is "<digits>@g.us" (e.g. 120363041234567890@g.us), got ${JSON.stringify(groupId)}`,
+    );
+  }
+  return groupId.trim();
+}
+
+function checkContactId(contactId: string, operation: GroupOperation, what: string): string {
+  if (typeof contactId !== "string" || contactIdProblem(contactId) !== undefined) {
+    throw new TypeError(
+      `WaapiClient.${operation}: ${what} must be a contact id "<digits>@c.us" (e.g. 50664083362@c.us), got ${JSON.stringify(contactId)}`,
+    );
+  }
+  return contactId.trim();
+}
+
+function checkSubject(subject: string, operation: GroupOperation, what: string): string {
+  const problem = typeof subject === "string" ? groupSubjectProblem(subject) : { kind: "empty" as const };
+  if (problem !== undefined) {
+    const why =
+      problem.kind === "too-long"
+        ? `at most ${problem.max} characters, got ${problem.length}`
+        : problem.kind === "empty"
+          ? "at least one character besides spaces"
+          : "no control characters";
+    throw new TypeError(`WaapiClient.${operation}: ${what} needs ${why}, got ${JSON.stringify(subject)}`);
+  }
+  return subject.trim();
+}
+
+/**
+ * Why a create-group may have made a group after all, or undefined when it surely did not: a 2xx
+ * whose answer could not be read, or a failure after WAAPI may have acted (a 5xx, reset, timeout).
+ */
+function ambiguousCreateFailure(error: unknown): string | undefined {
+  if (error instanceof WaapiResponseError && error.accepted) return `an unreadable answer: ${error.problem}`;
+  if ((error instanceof WaapiServerError || error instanceof WaapiNetworkError) && error.outcomeUnknown) {
+    return error instanceof WaapiServerError
+      ? `HTTP ${error.statusCode ?? 500}`
+      : error.timedOut
+        ? "a timeout"
+        : error.networkCode;
+  }
+  return undefined;
+}
+
+/** How many chats one get-chats request asks for while listing the line's groups. */
+export const CHATS_PAGE_SIZE = 100;
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -298,12 +394,295 @@ export class WaapiClient {
     await this.clientCall("logoutClient", id, undefined, readClientAction);
   }
 
+  // --- groups of a linked line ---
+  //
+  // Retry policy. Reads (get-chats, get-group-info, get-group-participants) are POSTs that change
+  // nothing: retried like a GET. update-group-info, update-group-settings and the four member actions
+  // set a state ("the subject is S", "X is a member", "X is an admin"): repeating one that took effect
+  // leaves the same state, so they are retried like a PUT; and when a repeat is refused after an
+  // attempt WAAPI may have carried out ("already a participant"), the member actions read the group
+  // back and count the call done if its state holds. create-group is the one that is not idempotent
+  // (each one makes a new group): it is retried only when WAAPI cannot have acted, like POST
+  // /instances, and an ambiguous failure is a WaapiGroupCreateOutcomeUnknownError naming the groups
+  // that may be it.
+  //
+  // Refusals. The contract documents no error answer for these routes. A refused call (a 200 with
+  // "status":"error", a 404 on an instance that exists, or another 4xx) is explained by asking the
+  // line's status: a line that is not `ready` makes it a WaapiLineNotReadyError; a call on a group the
+  // line's chats do not hold makes it a WaapiGroupNotFoundError. This reads facts, not the server's
+  // wording, which the contract does not give.
+
+  /**
+   * `POST …/client/action/create-group`: a group named `name` with `participants` (contact ids
+   * `<digits>@c.us`, at least one); the line's own number becomes its owner and only admin.
+   * `missingParticipants`: contacts WhatsApp would not add (not on WhatsApp, or their privacy settings).
+   */
+  async createGroup(
+    id: number | string,
+    input: { name: string; participants: string[] },
+  ): Promise<{ groupId: string; missingParticipants: string[] }> {
+    const instanceId = normaliseInstanceId(id, "createGroup");
+    const groupName = checkSubject(input.name, "createGroup", "a group name");
+    if (!Array.isArray(input.participants) || input.participants.length === 0) {
+      throw new TypeError(
+        "WaapiClient.createGroup: a group needs at least one participant besides the line itself",
+      );
+    }
+    const participants = [
+      ...new Set(
+        input.participants.map((participant) => checkContactId(participant, "createGroup", "a participant")),
+      ),
+    ];
+    const body: CreateGroupBody = { groupName, groupParticipants: participants };
+    try {
+      return await this.groupCall("createGroup", instanceId, body, readCreatedGroup, false);
+    } catch (error) {
+      const failure = ambiguousCreateFailure(error);
+      if (failure === undefined || !(error instanceof WaapiError)) throw error;
+      let candidates: string[] | undefined;
+      try {
+        candidates = (await this.chatGroups(instanceId))
+          .filter((chat) => chat.name === groupName)
+          .map((chat) => chat.id);
+      } catch {
+        candidates = undefined;
+      }
+      throw new WaapiGroupCreateOutcomeUnknownError(contextOf(error), {
+        instanceId,
+        subject: groupName,
+        candidates,
+        failure,
+      });
+    }
+  }
+
+  /**
+   * `POST …/client/action/get-group-info`: subject, owner, invite code and link, members with their
+   * admin flags; undefined when the line holds no such group. WAAPI does not return the description
+   * or the messageAdminOnly setting: those two cannot be read back.
+   */
+  async getGroupInfo(id: number | string, groupId: string): Promise<GroupInfo | undefined> {
+    const instanceId = normaliseInstanceId(id, "getGroupInfo");
+    const chatId = checkGroupId(groupId, "getGroupInfo");
+    try {
+      return await this.groupCall(
+        "getGroupInfo",
+        instanceId,
+        { chatId },
+        (value) => readGroupInfo(value, chatId),
+        true,
+        chatId,
+      );
+    } catch (error) {
+      if (error instanceof WaapiGroupNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** `POST …/client/action/get-group-participants`: the members and their admin flags. */
+  async getGroupParticipants(id: number | string, groupId: string): Promise<GroupParticipant[]> {
+    const instanceId = normaliseInstanceId(id, "getGroupParticipants");
+    const chatId = checkGroupId(groupId, "getGroupParticipants");
+    return this.groupCall(
+      "getGroupParticipants",
+      instanceId,
+      { chatId },
+      readGroupParticipants,
+      true,
+      chatId,
+    );
+  }
+
+  /**
+   * Every group of the line: its chats (get-chats, page by page) that are groups, each read with
+   * get-group-info. One request per page and per group, all through the pacer. A group that goes away
+   * between the two reads is left out.
+   */
+  async listGroups(id: number | string): Promise<GroupInfo[]> {
+    const instanceId = normaliseInstanceId(id, "listChats");
+    const groups: GroupInfo[] = [];
+    for (const chat of await this.chatGroups(instanceId)) {
+      const info = await this.getGroupInfo(instanceId, chat.id);
+      if (info !== undefined) groups.push(info);
+    }
+    return groups;
+  }
+
+  /**
+   * `POST …/client/action/update-group-info`: the subject and/or the description. Nothing is sent when
+   * neither is given. The description cannot be read back (get-group-info does not return it).
+   */
+  async updateGroupInfo(
+    id: number | string,
+    groupId: string,
+    input: { subject?: string; description?: string },
+  ): Promise<void> {
+    const instanceId = normaliseInstanceId(id, "updateGroupInfo");
+    const chatId = checkGroupId(groupId, "updateGroupInfo");
+    const body: UpdateGroupInfoBody = { chatId };
+    if (input.subject !== undefined)
+      body.subject = checkSubject(input.subject, "updateGroupInfo", "a subject");
+    if (input.description !== undefined) {
+      if (typeof input.description !== "string") {
+        throw new TypeError("WaapiClient.updateGroupInfo: a description must be a string");
+      }
+      body.description = input.description;
+    }
+    if (body.subject === undefined && body.description === undefined) return;
+    await this.groupCall("updateGroupInfo", instanceId, body, readGroupAck, true, chatId);
+  }
+
+  /**
+   * `POST …/client/action/update-group-settings`: whether only admins may send messages. It cannot be
+   * read back (get-group-info does not return it).
+   */
+  async updateGroupSettings(
+    id: number | string,
+    groupId: string,
+    input: { messageAdminOnly: boolean },
+  ): Promise<void> {
+    const instanceId = normaliseInstanceId(id, "updateGroupSettings");
+    const chatId = checkGroupId(groupId, "updateGroupSettings");
+    if (typeof input.messageAdminOnly !== "boolean") {
+      throw new TypeError("WaapiClient.updateGroupSettings: messageAdminOnly must be true or false");
+    }
+    const body: UpdateGroupSettingsBody = { chatId, messageAdminOnly: input.messageAdminOnly };
+    await this.groupCall("updateGroupSettings", instanceId, body, readGroupAck, true, chatId);
+  }
+
+  /** `POST …/client/action/add-group-participant`. */
+  async addGroupParticipant(id: number | string, groupId: string, participant: string): Promise<void> {
+    await this.memberAction("addGroupParticipant", id, groupId, participant);
+  }
+
+  /** `POST …/client/action/remove-group-participant`. */
+  async removeGroupParticipant(id: number | string, groupId: string, participant: string): Promise<void> {
+    await this.memberAction("removeGroupParticipant", id, groupId, participant);
+  }
+
+  /** `POST …/client/action/promote-group-participant`: makes a member an admin. */
+  async promoteGroupParticipant(id: number | string, groupId: string, participant: string): Promise<void> {
+    await this.memberAction("promoteGroupParticipant", id, groupId, participant);
+  }
+
+  /** `POST …/client/action/demote-group-participant`: makes an admin a plain member. */
+  async demoteGroupParticipant(id: number | string, groupId: string, participant: string): Promise<void> {
+    await this.memberAction("demoteGroupParticipant", id, groupId, participant);
+  }
+
+  private async memberAction(
+    operation: MemberOperation,
+    id: number | string,
+    groupId: string,
+    participant: string,
+  ): Promise<void> {
+    const instanceId = normaliseInstanceId(id, operation);
+    const chatId = checkGroupId(groupId, operation);
+    const body: MemberActionBody = {
+      chatId,
+      participant: checkContactId(participant, operation, "the participant"),
+    };
+    try {
+      await this.groupCall(operation, instanceId, body, readGroupAck, true, chatId);
+    } catch (error) {
+      // A repeat refused after an attempt that may have worked: done if the group shows it worked.
+      if (error instanceof WaapiError && error.afterPossibleEffect) {
+        const holds = await this.memberStateHolds(operation, instanceId, chatId, body.participant).catch(
+          () => false,
+        );
+        if (holds) return;
+      }
+      throw error;
+    }
+  }
+
+  private async memberStateHolds(
+    operation: MemberOperation,
+    instanceId: string,
+    groupId: string,
+    participant: string,
+  ): Promise<boolean> {
+    const info = await this.getGroupInfo(instanceId, groupId);
+    if (info === undefined) return false;
+    const member = info.participants.find((candidate) => candidate.id === participant);
+    switch (operation) {
+      case "addGroupParticipant":
+        return member !== undefined;
+      case "removeGroupParticipant":
+        return member === undefined;
+      case "promoteGroupParticipant":
+        return member?.isAdmin === true;
+      case "demoteGroupParticipant":
+        return member !== undefined && !member.isAdmin;
+    }
+  }
+
+  /**
+   * The line's group chats, all pages of get-chats. It stops at a page shorter than asked for, and
+   * also at one that brings nothing new (a server that ignores `offset` would otherwise loop forever).
+   */
+  private async chatGroups(instanceId: string): Promise<ChatSummary[]> {
+    const seen = new Map<string, ChatSummary>();
+    for (let offset = 0; ; offset += CHATS_PAGE_SIZE) {
+      const body: ChatsBody = { offset, limit: CHATS_PAGE_SIZE };
+      const page = await this.groupCall("listChats", instanceId, body, readChats, true);
+      const before = seen.size;
+      for (const chat of page) if (!seen.has(chat.id)) seen.set(chat.id, chat);
+      if (page.length < CHATS_PAGE_SIZE || seen.size === before) break;
+    }
+    return [...seen.values()].filter((chat) => chat.isGroup && chat.id.endsWith("@g.us"));
+  }
+
+  /** A group route; a refusal is explained by the line's status and its chats (see above). */
+  private async groupCall<T>(
+    operation: GroupOperation,
+    instanceId: string,
+    body: unknown,
+    read: (value: unknown) => T,
+    idempotent: boolean,
+    groupId?: string,
+  ): Promise<T> {
+    try {
+      return await this.clientCall(operation, instanceId, body, read, idempotent);
+    } catch (error) {
+      throw await this.explainRefusal(error, instanceId, groupId);
+    }
+  }
+
+  private async explainRefusal(
+    error: unknown,
+    instanceId: string,
+    groupId: string | undefined,
+  ): Promise<unknown> {
+    const refused =
+      error instanceof WaapiActionError ||
+      error instanceof WaapiNotFoundError ||
+      error instanceof WaapiHttpError;
+    if (!refused) return error;
+    let status: InstanceStatus;
+    try {
+      status = (await this.getClientStatus(instanceId)).instanceStatus;
+    } catch {
+      return error; // e.g. the instance itself is gone: the original 404 says so
+    }
+    if (status !== LINKED_STATUS) return new WaapiLineNotReadyError(contextOf(error), instanceId, status);
+    if (groupId === undefined) return error;
+    let known: boolean;
+    try {
+      known = (await this.chatGroups(instanceId)).some((chat) => chat.id === groupId);
+    } catch {
+      return error;
+    }
+    return known ? error : new WaapiGroupNotFoundError(contextOf(error), instanceId, groupId);
+  }
+
   /** A linked-client route from the vocabulary; a 200 reporting `"status":"error"` is a WaapiActionError. */
   private async clientCall<T>(
-    operation: ClientOperation,
+    operation: ClientOperation | GroupOperation,
     id: number | string,
     body: unknown,
     read: (value: unknown) => T,
+    idempotent?: boolean,
   ): Promise<T> {
     const instanceId = normaliseInstanceId(id, operation);
     const route = CLIENT_ROUTES[operation];
@@ -313,6 +692,7 @@ export class WaapiClient {
       path: route.path.replace("{id}", instanceId),
       instanceId,
       ...(body === undefined ? {} : { body }),
+      ...(idempotent === undefined ? {} : { idempotent }),
     };
     return this.call(spec, read);
   }
@@ -334,10 +714,12 @@ export class WaapiClient {
     spec: RequestSpec,
     read: ((value: unknown) => T) | undefined,
   ): Promise<T | undefined> {
-    const { answer, attempts } = await this.send(spec);
+    const { answer, attempts, afterPossibleEffect } = await this.send(spec);
     const context = this.context(spec, attempts, answer.statusCode);
+    // A refusal in a 2xx may describe what an earlier, lost attempt did ("already a participant").
+    if (afterPossibleEffect) context.afterPossibleEffect = true;
     // A 2xx to a POST means the server acted, whatever the body says: the outcome is not known to us.
-    if (spec.method === "POST") context.outcomeUnknown = true;
+    if (!isIdempotent(spec)) context.outcomeUnknown = true;
     if (read === undefined) return undefined;
     // A create that succeeded but cannot be read has still made a (paid) instance: say so.
     const createdHint =
@@ -365,7 +747,9 @@ export class WaapiClient {
   }
 
   /** The attempt loop: returns the first 2xx answer, or throws the error of the last failed attempt. */
-  private async send(spec: RequestSpec): Promise<{ answer: Answer; attempts: number }> {
+  private async send(
+    spec: RequestSpec,
+  ): Promise<{ answer: Answer; attempts: number; afterPossibleEffect: boolean }> {
     let retries = 0; // those that count against retry.limit
     let rateLimitWaitedMs = 0;
     let afterPossibleEffect = false;
@@ -373,7 +757,7 @@ export class WaapiClient {
       await this.pacer.admit();
       const outcome = await this.attempt(spec);
       if ("answer" in outcome && outcome.answer.statusCode >= 200 && outcome.answer.statusCode < 300) {
-        return { answer: outcome.answer, attempts: attempt };
+        return { answer: outcome.answer, attempts: attempt, afterPossibleEffect };
       }
       const failure: AttemptFailure =
         "answer" in outcome
@@ -388,8 +772,8 @@ export class WaapiClient {
       const budgetLeft = toldToWait
         ? rateLimitWaitedMs + delayMs <= this.retry.rateLimitWaitMs
         : retries < this.retry.limit;
-      if (!budgetLeft || !isRetryable(spec.method, failure)) {
-        const outcomeUnknown = spec.method === "POST" && serverMayHaveActed(failure);
+      if (!budgetLeft || !isRetryable(spec.method, failure, isIdempotent(spec))) {
+        const outcomeUnknown = !isIdempotent(spec) && serverMayHaveActed(failure);
         throw "answer" in outcome
           ? this.statusError(spec, outcome.answer, attempt, { outcomeUnknown, afterPossibleEffect })
           : new WaapiNetworkError(

@@ -3,7 +3,12 @@
  * numbers): got's own errors carry the request options, and with them the `Authorization` header,
  * so they are never rethrown, wrapped as `cause` or kept on a property.
  */
-import { OPERATION_PERMISSIONS, type InstanceOperation, type Permission } from "../waapi-api";
+import {
+  OPERATION_PERMISSIONS,
+  type InstanceOperation,
+  type InstanceStatus,
+  type Permission,
+} from "../waapi-api";
 import type { HttpMethod } from "./retry";
 
 /** Where a failure happened and how far the client got; shared by every WAAPI error. */
@@ -37,7 +42,11 @@ export type WaapiErrorCode =
   | "ERR_WAAPI_HTTP"
   | "ERR_WAAPI_NETWORK"
   | "ERR_WAAPI_UNEXPECTED_RESPONSE"
-  | "ERR_WAAPI_ACTION_FAILED";
+  | "ERR_WAAPI_ACTION_FAILED"
+  // The group errors (agreed with the Group resource and the doors, which branch on these codes):
+  | "WAAPI_LINE_NOT_READY"
+  | "WAAPI_GROUP_NOT_FOUND"
+  | "WAAPI_GROUP_CREATE_OUTCOME_UNKNOWN";
 
 const TOKEN_HELP = 'Create a new token under "User API Tokens" in the waapi.app dashboard.';
 
@@ -184,7 +193,7 @@ export class WaapiServerError extends WaapiError {
         ? " It was not retried: the server may have created the instance before failing, and a retry " +
           "could create a duplicate (paid) instance. Check the waapi.app dashboard or `GET /instances` " +
           "for a new instance before trying again."
-        : context.method === "POST"
+        : context.outcomeUnknown === true
           ? " It was not retried, because the server may have acted on it before failing; check the " +
             "line's status (GET /instances/{id}/client/status) before trying again."
           : " This is a fault on waapi.app's side; try again later.";
@@ -285,5 +294,95 @@ export class WaapiActionError extends WaapiError {
         "(GET /instances/{id}/client/status): most client actions need a particular state.",
       context,
     );
+  }
+}
+
+// --- groups of a linked line ---
+
+/**
+ * A group call refused because the line is not linked: WAAPI's client is not `ready` (it is booting,
+ * waiting for its QR code to be scanned, disconnected, …). The client learns the status by asking
+ * `GET …/client/status` after the refusal, so this holds whatever words the server refused with.
+ */
+export class WaapiLineNotReadyError extends WaapiError {
+  override name = "WaapiLineNotReadyError";
+  readonly instanceId: string;
+  /** The line's status when the call was refused. */
+  readonly status: InstanceStatus;
+
+  constructor(context: WaapiErrorContext, instanceId: string, status: InstanceStatus) {
+    super(
+      "WAAPI_LINE_NOT_READY",
+      `Instance ${instanceId}'s WhatsApp line is not linked (status ${status}), so ${describeRequest(context)} ` +
+        `was refused${context.serverMessage === undefined ? "" : ` (${quoted(context.serverMessage)})`}: ` +
+        "group calls need a line in status ready. Link it (scan its QR code or enter a pairing code) and try again.",
+      // The server refused: it did nothing, whatever a 2xx to a POST would otherwise leave open.
+      { ...context, outcomeUnknown: false },
+    );
+    this.instanceId = instanceId;
+    this.status = status;
+  }
+}
+
+/** No group with that id on that line: never created there, or the line has left it. */
+export class WaapiGroupNotFoundError extends WaapiError {
+  override name = "WaapiGroupNotFoundError";
+  readonly instanceId: string;
+  readonly groupId: string;
+
+  constructor(context: WaapiErrorContext, instanceId: string, groupId: string) {
+    super(
+      "WAAPI_GROUP_NOT_FOUND",
+      `Group ${groupId} was not found on instance ${instanceId}'s line: ${describeRequest(context)} was refused ` +
+        `(${quoted(context.serverMessage)}) and the line's chats hold no such group. It may have been left ` +
+        "or deleted on the phone, or it belongs to another line.",
+      { ...context, outcomeUnknown: false },
+    );
+    this.instanceId = instanceId;
+    this.groupId = groupId;
+  }
+}
+
+/**
+ * A create-group that may or may not have made a group: the request failed after WAAPI may have
+ * acted (a 5xx, a reset, a timeout) or its 2xx answer could not be read. It is never retried blindly,
+ * since a second POST would make a second group. `candidates` are the ids of the line's groups with
+ * the requested subject, read after the failure (undefined when they could not be read), for the
+ * caller to adopt or to show.
+ */
+export class WaapiGroupCreateOutcomeUnknownError extends WaapiError {
+  override name = "WaapiGroupCreateOutcomeUnknownError";
+  readonly instanceId: string;
+  readonly subject: string;
+  readonly candidates: readonly string[] | undefined;
+  /** What went wrong with the create itself: the status, network failure or unreadable answer. */
+  readonly failure: string;
+
+  constructor(
+    context: WaapiErrorContext,
+    facts: {
+      instanceId: string;
+      subject: string;
+      candidates: readonly string[] | undefined;
+      failure: string;
+    },
+  ) {
+    const found =
+      facts.candidates === undefined
+        ? "The line's groups could not be read to check."
+        : facts.candidates.length === 0
+          ? `The line has no group named ${JSON.stringify(facts.subject)} now.`
+          : `The line has ${facts.candidates.length} group(s) named ${JSON.stringify(facts.subject)} now: ` +
+            `${facts.candidates.join(", ")}.`;
+    super(
+      "WAAPI_GROUP_CREATE_OUTCOME_UNKNOWN",
+      `${describeRequest(context)} on instance ${facts.instanceId} failed (${facts.failure}) after WAAPI may ` +
+        `have created the group; it was deliberately not retried, to avoid a duplicate group. ${found}`,
+      { ...context, outcomeUnknown: true },
+    );
+    this.instanceId = facts.instanceId;
+    this.subject = facts.subject;
+    this.candidates = facts.candidates === undefined ? undefined : [...facts.candidates];
+    this.failure = facts.failure;
   }
 }

@@ -1,6 +1,7 @@
 /** The WAAPI REST client: plain HTTP, typed errors, no Pulumi. */
 export {
   WaapiClient,
+  CHATS_PAGE_SIZE,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
   type RetryEvent,
@@ -18,6 +19,9 @@ export {
   WaapiHttpError,
   WaapiNetworkError,
   WaapiResponseError,
+  WaapiLineNotReadyError,
+  WaapiGroupNotFoundError,
+  WaapiGroupCreateOutcomeUnknownError,
   type NetworkFailureDetails,
   type WaapiErrorCode,
   type WaapiErrorContext,

@@ -9,6 +9,8 @@ import {
   type ApiInstance,
   type ClientMe,
   type ClientStatus,
+  type GroupInfo,
+  type GroupParticipant,
   type InstanceStatus,
   type InstanceUpdateResponse,
 } from "../waapi-api";
@@ -315,4 +317,120 @@ export function readPairingCode(value: unknown): string {
 /** `POST …/client/action/reboot` and `…/logout`: only whether it worked. */
 export function readClientAction(value: unknown): void {
   clientAnswer(value, "data");
+}
+
+// --- groups of a linked line ---
+
+/**
+ * An id the contract types as `{server, user, _serialized}`; a bare `"…@g.us"` string is read too,
+ * as whatsapp-web.js serialises some ids (e.g. an owner) that way.
+ */
+function readSerializedId(value: unknown, where: string): string {
+  if (typeof value === "string" && value !== "") return value;
+  const object = expectObject(value, where);
+  const serialized = expectString(object, "_serialized", where);
+  if (serialized === "") throw new ResponseShapeError(`${where}._serialized is empty`);
+  return serialized;
+}
+
+function expectBoolean(object: JsonObject, key: string, where: string): boolean {
+  const value = object[key];
+  if (typeof value !== "boolean") {
+    throw new ResponseShapeError(`${where}.${key} should be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The group answers' top-level checks: an object, not `"status":"error"`. */
+function groupAnswer(value: unknown): JsonObject {
+  const body = expectObject(value, "the body");
+  if (body.status === "error") throw new ActionFailedError(messageOf(body));
+  return body;
+}
+
+/** `…/create-group` → the new group's id and the contacts that could not be added. */
+export function readCreatedGroup(value: unknown): { groupId: string; missingParticipants: string[] } {
+  const data = expectObject(groupAnswer(value).data, "data");
+  if (data.status === "error") throw new ActionFailedError(messageOf(data));
+  const groupId = readSerializedId(data.gid, "data.gid");
+  // Absent or null when everyone could be added: a server may leave the empty list out.
+  const missing = data.missingParticipants;
+  const missingParticipants =
+    missing === undefined || missing === null ? [] : expectStringList(data, "missingParticipants", "data");
+  return { groupId, missingParticipants };
+}
+
+function readParticipants(value: unknown, where: string): GroupParticipant[] {
+  if (!Array.isArray(value))
+    throw new ResponseShapeError(`${where} should be a list, got ${describe(value)}`);
+  return value.map((item: unknown, index) => {
+    const at = `${where}[${index}]`;
+    const participant = expectObject(item, at);
+    return {
+      id: readSerializedId(participant.id, `${at}.id`),
+      isAdmin: expectBoolean(participant, "isAdmin", at),
+      isSuperAdmin: expectBoolean(participant, "isSuperAdmin", at),
+    };
+  });
+}
+
+/**
+ * `…/get-group-info` → the group. `expectedId`: the group asked for; an answer about another group
+ * would point the caller's state elsewhere.
+ */
+export function readGroupInfo(value: unknown, expectedId: string): GroupInfo {
+  const data = expectObject(groupAnswer(value).data, "data");
+  if (data.status === "error") throw new ResponseShapeError(`data reports "status":"error"`);
+  // The contract names the id `chatId`; whatsapp-web.js's GroupChat calls it `id`.
+  const idValue = data.chatId ?? data.id;
+  const groupId = idValue === undefined ? expectedId : readSerializedId(idValue, "data.chatId");
+  if (groupId !== expectedId) {
+    throw new ResponseShapeError(`asked for group ${expectedId} but got group ${groupId}`);
+  }
+  return {
+    groupId,
+    subject: expectString(data, "subject", "data"),
+    owner: readSerializedId(data.owner, "data.owner"),
+    inviteCode: expectString(data, "inviteCode", "data"),
+    inviteLink: expectString(data, "inviteCodeLink", "data"),
+    participants: readParticipants(data.participants, "data.participants"),
+  };
+}
+
+/** `…/get-group-participants` → `data.participants`. */
+export function readGroupParticipants(value: unknown): GroupParticipant[] {
+  const data = expectObject(groupAnswer(value).data, "data");
+  return readParticipants(data.participants, "data.participants");
+}
+
+/**
+ * A group change (update-group-info, update-group-settings, the member actions): only whether it
+ * worked. Their `data` is an echo or empty (`{}`, or `[]` as PHP serialises an empty array).
+ */
+export function readGroupAck(value: unknown): void {
+  const body = groupAnswer(value);
+  const data = body.data;
+  if (isObject(data) && data.status === "error") throw new ActionFailedError(messageOf(data));
+}
+
+/** A chat of the line, reduced to what listing groups needs. */
+export interface ChatSummary {
+  id: string;
+  name: string;
+  isGroup: boolean;
+}
+
+/** `…/get-chats` → `data`, one page. */
+export function readChats(value: unknown): ChatSummary[] {
+  const list = groupAnswer(value).data;
+  if (!Array.isArray(list)) throw new ResponseShapeError(`data should be a list, got ${describe(list)}`);
+  return list.map((item: unknown, index) => {
+    const at = `data[${index}]`;
+    const chat = expectObject(item, at);
+    const id = readSerializedId(chat.id, `${at}.id`);
+    // A chat without a name (a contact never saved) is still a chat; only groups need one.
+    const name = typeof chat.name === "string" ? chat.name : "";
+    const isGroup = chat.isGroup === true || (chat.isGroup === undefined && id.endsWith("@g.us"));
+    return { id, name, isGroup };
+  });
 }

@@ -68,10 +68,16 @@ export function serverMayHaveActed(failure: AttemptFailure): boolean {
  *
  * GET, PUT and DELETE are idempotent, so any transient failure may be retried. POST /instances
  * creates a paid instance, so it is repeated only when the server cannot have acted on it: a retry
- * after the server acted could create a second one.
+ * after the server acted could create a second one. Some POSTs are idempotent all the same (a read
+ * such as get-group-info, or a change that sets a state such as "this member is an admin"): their
+ * caller says so with `idempotent`, and they are retried like a PUT.
  */
-export function isRetryable(method: HttpMethod, failure: AttemptFailure): boolean {
-  if (method === "POST") return !serverMayHaveActed(failure);
+export function isRetryable(
+  method: HttpMethod,
+  failure: AttemptFailure,
+  idempotent: boolean = method !== "POST",
+): boolean {
+  if (!idempotent) return !serverMayHaveActed(failure);
   return failure.kind === "status"
     ? RETRYABLE_STATUSES.has(failure.statusCode)
     : failure.timedOut || RETRYABLE_NETWORK_CODES.has(failure.code);
