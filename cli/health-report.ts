@@ -3,7 +3,10 @@
  * markdown for a job summary, json for a job that acts on it (the README documents the JSON).
  */
 import type { InstanceStatus } from "../provider/waapi-api";
+import { linkCommand, shellWord, type LineRef } from "../provider/instance/line-status";
 import { code, escapeMarkdown } from "./drift-report";
+
+export type { LineRef };
 
 export const HEALTH_FORMATS = ["text", "markdown", "json"] as const;
 export type HealthFormat = (typeof HEALTH_FORMATS)[number];
@@ -40,28 +43,10 @@ export interface HealthReport {
   instances: LineHealth[];
 }
 
-/** How a later command names the instance: by resource name in its stack, else by id. */
-export interface LineRef {
-  resource: string | null;
-  instanceId: number;
-  stack: string | null;
-}
-
-function linkCommand(line: LineRef): string {
-  return line.resource !== null && line.stack !== null
-    ? `npx pulumi-waapi link ${shellWord(line.resource)} --stack ${shellWord(line.stack)}`
-    : `npx pulumi-waapi link ${line.instanceId}`;
-}
-
 function healthCommand(line: LineRef, flag: string): string {
   return line.stack !== null
     ? `npx pulumi-waapi health --stack ${shellWord(line.stack)} ${flag}`
     : `npx pulumi-waapi health --all ${flag}`;
-}
-
-/** A word as a POSIX shell reads it: plain when it is safe, otherwise single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What to do about a line in `status`, after `action` (if any) was sent; null when it is ready. */

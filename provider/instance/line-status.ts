@@ -1,0 +1,110 @@
+/**
+ * A line's WhatsApp client status, as a program reads it: the one implementation behind
+ * `getInstanceStatus` in both doors (the native plugin's `waapi:index:getInstanceStatus` and the
+ * dynamic door's typed function, ../dynamic/functions.ts).
+ *
+ * Never a resource output: the status changes on its own (a phone goes away, WhatsApp ends the
+ * session), so as an output every refresh would report drift.
+ */
+import type { WaapiClient } from "../client";
+import { LINKED_STATUS, type InstanceStatus } from "../waapi-api";
+import { withPulumiAdvice } from "./advice";
+import type { InputFailure } from "./inputs";
+import type { Connection } from "./lifecycle";
+
+/**
+ * What `getInstanceStatus` returns. The first paragraph of each member's comment is its description
+ * in the native plugin's schema (scripts/generate-schema.cjs).
+ */
+export interface InstanceStatusResult {
+  /** WAAPI's id of the instance. */
+  instanceId: number;
+  /**
+   * WAAPI's client status: booting, loading_screen, qr (waiting to be linked), authenticated, ready
+   * (linked and working), disconnected (the phone went away) or auth_failure (WhatsApp refused the
+   * session).
+   */
+  status: InstanceStatus;
+  /** The linked phone's number as WAAPI formats it, e.g. +506 6408 3362; only when the status is ready. */
+  linkedNumber?: string;
+  /** The linked WhatsApp account's display name; only when the status is ready and it has one. */
+  linkedName?: string;
+  /** The linked phone's WhatsApp contact id, `<digits>@c.us`; only when the status is ready. */
+  linkedContactId?: string;
+}
+
+/** The two client calls a status read makes (tests pass a fake of exactly this shape). */
+export type LineStatusClient = Pick<WaapiClient, "getClientStatus" | "getClientMe">;
+
+/** Why `value` cannot be the function's `instanceId` argument, if it cannot: nothing is sent then. */
+export function instanceIdProblem(value: unknown): InputFailure | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return undefined;
+  return {
+    property: "instanceId",
+    reason: `instanceId must be the numeric id of an instance, e.g. 1234 (an Instance's instanceId output), not ${JSON.stringify(value) ?? String(value)}.`,
+  };
+}
+
+/**
+ * The status of line `instanceId`, and who is linked when it is ready: `GET …/client/status`, then
+ * `GET …/client/me` only for a ready line (WAAPI answers it for no other). Needs `read`.
+ */
+export async function readLineStatus(
+  client: LineStatusClient,
+  instanceId: number,
+): Promise<InstanceStatusResult> {
+  const failure = instanceIdProblem(instanceId);
+  if (failure) throw new TypeError(failure.reason);
+  try {
+    const { instanceStatus } = await client.getClientStatus(instanceId);
+    const result: InstanceStatusResult = { instanceId, status: instanceStatus };
+    if (instanceStatus !== LINKED_STATUS) return result;
+    const me = await client.getClientMe(instanceId);
+    result.linkedNumber = me.formattedNumber;
+    if (me.displayName !== "") result.linkedName = me.displayName;
+    result.linkedContactId = me.contactId;
+    return result;
+  } catch (error) {
+    throw withPulumiAdvice(error, "read");
+  }
+}
+
+/** {@link readLineStatus} over a configured connection (the one both doors make from the config). */
+export function lineStatus(connection: Connection, instanceId: number): Promise<InstanceStatusResult> {
+  return readLineStatus(connection.client, instanceId);
+}
+
+/** How a later command names a line: by resource name in its stack, else by id. */
+export interface LineRef {
+  resource: string | null;
+  instanceId: number;
+  stack: string | null;
+}
+
+/** The `pulumi-waapi link` command for a line, as `health` advises it and the native plugin hints it. */
+export function linkCommand(line: LineRef): string {
+  return line.resource !== null && line.stack !== null
+    ? `npx pulumi-waapi link ${shellWord(line.resource)} --stack ${shellWord(line.stack)}`
+    : `npx pulumi-waapi link ${line.instanceId}`;
+}
+
+/** A word as a POSIX shell reads it: plain when it is safe, otherwise single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What the native plugin tells the engine after it created instance `instanceId` as the resource
+ * `urn` (`urn:pulumi:<stack>::<project>::<type>::<name>`): a new line shows a QR code until a phone
+ * links it, and sends and receives nothing until then.
+ */
+export function linkHint(urn: string, instanceId: number): string {
+  const stack = /^urn:pulumi:([^:]+)::/.exec(urn)?.[1] ?? null;
+  const resource = urn.includes("::") ? (urn.split("::").pop() ?? null) : null;
+  const command = linkCommand({ resource: resource || null, instanceId, stack });
+  return (
+    `Instance ${instanceId} waits to be linked to a phone: it sends and receives no messages until ` +
+    `one scans its QR code. Link it from this project with \`${command}\` (it shows the QR code; ` +
+    `--phone NUMBER gives a pairing code instead).`
+  );
+}
