@@ -30,7 +30,16 @@ export class EngineLog {
    * the operation it is about, so it goes to the plugin's stderr, which the engine logs.
    */
   warn(message: string, urn: string): Promise<void> {
-    const request = new LogRequest().setSeverity(LogSeverity.WARNING).setMessage(message).setUrn(urn);
+    return this.log(LogSeverity.WARNING, message, urn);
+  }
+
+  /** A message about the resource `urn` that asks nothing of the user's attention (`info`); as `warn`. */
+  info(message: string, urn: string): Promise<void> {
+    return this.log(LogSeverity.INFO, message, urn);
+  }
+
+  private log(severity: LogSeverity, message: string, urn: string): Promise<void> {
+    const request = new LogRequest().setSeverity(severity).setMessage(message).setUrn(urn);
     return new Promise((resolve) => {
       const client = this.connected();
       if (!client) {

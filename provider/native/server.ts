@@ -1,8 +1,9 @@
 /**
  * Door 2: the `waapi` resource provider plugin's gRPC service (Pulumi's ResourceProvider), which
- * serves `waapi:index:Instance` and the functions `getInstance` / `listInstances` to programs in any
- * Pulumi language. Each call maps the protocol onto the core (../instance) and back; what an
- * instance is and how it changes lives there, shared with the dynamic door.
+ * serves `waapi:index:Instance` and the functions `getInstance` / `listInstances` /
+ * `getInstanceStatus` to programs in any Pulumi language. Each call maps the protocol onto the core
+ * (../instance) and back; what an instance is and how it changes lives there, shared with the
+ * dynamic door.
  *
  * Why not @pulumi/pulumi's own `provider` server: its Configure ignores the provider's config, its
  * CheckConfig/DiffConfig answer UNIMPLEMENTED, and its Diff forwards no per-property diff.
@@ -36,13 +37,14 @@ import {
   updateInstance,
   type Connection,
 } from "../instance/lifecycle";
+import { instanceIdProblem, lineStatus, linkHint } from "../instance/line-status";
 import { inputsFromOutputs, propertyChanges, type PropertyChangeKind } from "../instance/state";
 import { UNKNOWN_VALUE, secret, secretsOf, unwrapSecrets, wrapSecrets, type PropertyMap } from "./properties";
 
 import { EngineLog } from "./engine-log";
-import { GET_INSTANCE, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE } from "./tokens";
+import { GET_INSTANCE, GET_INSTANCE_STATUS, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE } from "./tokens";
 
-export { GET_INSTANCE, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE };
+export { GET_INSTANCE, GET_INSTANCE_STATUS, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE };
 
 /** Where the build puts the schema, under the package root. */
 export const SCHEMA_PATH = "dist/provider/native/schema.json";
@@ -369,6 +371,8 @@ export class WaapiResourceProvider {
       void warnings.push(this.engineLog.warn(message, request.getUrn()));
     try {
       const { id, outputs } = await createInstance(await this.connected(), inputs, warn);
+      // A new line is no WhatsApp line until a phone links it: say how, under the resource.
+      warnings.push(this.engineLog.info(linkHint(request.getUrn(), outputs.instanceId), request.getUrn()));
       await Promise.all(warnings);
       return new rpc.CreateResponse().setId(id).setProperties(toStruct(wrapSecrets(outputs, secrets)));
     } catch (error) {
@@ -456,9 +460,16 @@ export class WaapiResourceProvider {
         const instances = await listAllInstances(await this.connected());
         return response.setReturn(toStruct({ instances: instances.map((instance) => ({ ...instance })) }));
       }
+      case GET_INSTANCE_STATUS: {
+        // The status changes on its own, so it is read here, never kept as an output (line-status.ts).
+        const failure = instanceIdProblem(args["instanceId"]);
+        if (failure) return response.setFailuresList(checkFailures([failure]));
+        const status = await lineStatus(await this.connected(), Number(args["instanceId"]));
+        return response.setReturn(toStruct({ ...status }));
+      }
       default:
         throw new Error(
-          `The waapi provider has no function '${request.getTok()}'; it has ${GET_INSTANCE} and ${LIST_INSTANCES}.`,
+          `The waapi provider has no function '${request.getTok()}'; it has ${GET_INSTANCE}, ${LIST_INSTANCES} and ${GET_INSTANCE_STATUS}.`,
         );
     }
   });

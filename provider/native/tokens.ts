@@ -6,6 +6,7 @@ export const PACKAGE = "waapi";
 export const INSTANCE_TYPE = `${PACKAGE}:index:Instance`;
 export const GET_INSTANCE = `${PACKAGE}:index:getInstance`;
 export const LIST_INSTANCES = `${PACKAGE}:index:listInstances`;
+export const GET_INSTANCE_STATUS = `${PACKAGE}:index:getInstanceStatus`;
 
 /**
  * The dynamic WaapiInstance's type token (`pulumi.dynamic.Resource` with module "waapi", type

@@ -180,6 +180,7 @@ it("tells the engine its version and serves the committed schema", async () => {
   expect(Object.keys(schema["functions"] ?? {})).toEqual([
     "waapi:index:getInstance",
     "waapi:index:listInstances",
+    "waapi:index:getInstanceStatus",
   ]);
   expect(schema["config"]?.["variables"]).toMatchObject({
     apiToken: { secret: true },
@@ -327,6 +328,46 @@ it("runs an instance's whole lifecycle: preview, create, diff, update, refresh, 
   expect((await read(id, refreshed.outputs)).id).toBe("");
 });
 
+it("getInstanceStatus reads a line's client status with a read-only token: qr when new, then ready and who is linked", async () => {
+  sandbox.setClientTiming({ bootDelayMs: 0, readyDelayMs: 0 });
+  const id = await makeInstanceByHand(sandbox, token, { name: "Support line" });
+  await configure({ apiToken: secret(sandbox.createToken(["read"])), baseUrl: sandbox.baseUrl });
+
+  sandbox.clearRequests();
+  expect((await invoke("waapi:index:getInstanceStatus", { instanceId: id })).result).toEqual({
+    instanceId: id,
+    status: "qr",
+  });
+  expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+    `GET /api/v1/instances/${id}/client/status`,
+  ]);
+
+  sandbox.scanQr(id, { phoneNumber: "50664083362", displayName: "Support desk" });
+  const me = sandbox.clientState(id).me;
+  expect((await invoke("waapi:index:getInstanceStatus", { instanceId: id })).result).toEqual({
+    instanceId: id,
+    status: "ready",
+    linkedNumber: me?.formattedNumber,
+    linkedName: "Support desk",
+    linkedContactId: me?.contactId,
+  });
+  expect(me?.contactId).toMatch(/^\d+@c\.us$/);
+
+  // Bad input fails the invoke naming the property, and nothing is sent.
+  sandbox.clearRequests();
+  expect((await invoke("waapi:index:getInstanceStatus", { instanceId: "one" })).failures).toEqual([
+    {
+      property: "instanceId",
+      reason: expect.stringMatching(/^instanceId must be the numeric id of an instance/),
+    },
+  ]);
+  expect(sandbox.requests()).toEqual([]);
+  // An id the account does not have: the client's error, as the engine would show it.
+  await expect(invoke("waapi:index:getInstanceStatus", { instanceId: id + 1000 })).rejects.toThrow(
+    new RegExp(`Instance ${id + 1000} was not found`),
+  );
+});
+
 it("names each bad input, and points adoptInstanceId users to import", async () => {
   await configure();
   const { failures } = await check({ name: " ", webhookEvents: ["mesage"], adoptInstanceId: 5 });
@@ -358,10 +399,12 @@ it("tells the engine's Log, at the address Attach gave, that it recovered a crea
     const created = await create({ name: "Support line" });
 
     expect(sandbox.instances().map((instance) => String(instance.id))).toEqual([created.id]);
-    // Why it waits (the recovery watches the new instance stay untouched), then what it found.
+    // Why it waits (the recovery watches the new instance stay untouched), then what it found; then,
+    // as after every create, that the line waits for a phone and how to link it.
     expect(logged.map((entry) => [entry.getSeverity(), entry.getUrn()])).toEqual([
       [LogSeverity.WARNING, URN],
       [LogSeverity.WARNING, URN],
+      [LogSeverity.INFO, URN],
     ]);
     expect(logged[0]?.getMessage()).toMatch(
       /^The answer to a POST that creates an instance was lost.*Waiting until/,
@@ -369,6 +412,11 @@ it("tells the engine's Log, at the address Attach gave, that it recovered a crea
     expect(logged[1]?.getMessage()).toMatch(
       new RegExp(
         `^The answer to the POST that creates an instance was lost \\(.*502.*\\), and instance ${created.id} appeared`,
+      ),
+    );
+    expect(logged[2]?.getMessage()).toMatch(
+      new RegExp(
+        `^Instance ${created.id} waits to be linked to a phone.*\`npx pulumi-waapi link support --stack dev\``,
       ),
     );
     expect(plugin.stderr()).not.toContain("was lost"); // delivered, so not written to stderr instead
