@@ -8,6 +8,13 @@
  */
 export { WaapiInstance, type WaapiInstanceArgs } from "./dynamic/resource";
 export { WaapiInstanceProvider } from "./dynamic/provider";
+export {
+  getInstanceStatus,
+  getInstanceStatusOutput,
+  type GetInstanceStatusArgs,
+  type GetInstanceStatusOutputArgs,
+  type InstanceStatusResult,
+} from "./dynamic/functions";
 export type { InstanceOutputs } from "./instance/state";
 export { CONFIG_KEYS, ENV_VARS, MissingApiTokenError } from "./settings";
 export * from "./client";

@@ -17,6 +17,11 @@ const PACKAGE = "waapi";
 const INSTANCE = `${PACKAGE}:index:Instance`;
 const WEBHOOK_EVENT = `${PACKAGE}:index:WebhookEvent`;
 const INSTANCE_INFO = `${PACKAGE}:index:InstanceInfo`;
+const INSTANCE_STATUS = `${PACKAGE}:index:InstanceStatus`;
+/** getInstanceStatus: its result type's comments, and the dynamic door's function comment (both doors' text). */
+const LINE_STATUS = path.join(ROOT, "provider", "instance", "line-status.ts");
+const FUNCTIONS = path.join(ROOT, "provider", "dynamic", "functions.ts");
+const VOCABULARY = path.join(ROOT, "provider", "waapi-api.ts");
 /**
  * Dynamic-door inputs the native resource does without: adoptInstanceId stands in for Pulumi's
  * `import`, which works for a native resource.
@@ -76,6 +81,8 @@ function schemaType(type) {
       return { type: "boolean" };
     case "WebhookEvent[]":
       return { type: "array", items: { $ref: `#/types/${WEBHOOK_EVENT}` } };
+    case "InstanceStatus":
+      return { $ref: `#/types/${INSTANCE_STATUS}` };
     default:
       throw new Error(`generate-schema: no schema type for '${type}'`);
   }
@@ -86,6 +93,52 @@ function properties(members) {
   return Object.fromEntries(
     members.map((m) => [m.name, { ...schemaType(m.type), description: plain(m.summary) }]),
   );
+}
+
+/**
+ * The members of interface `name` in `file`, as the reference describes WaapiInstance's.
+ * @param {string} file @param {string} name @returns {import("./generate-reference.cjs").Member[]}
+ */
+function interfaceMembers(file, name) {
+  /** @type {import("./generate-reference.cjs").Member[]} */
+  const members = [];
+  parse(file).forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== name) return;
+    for (const member of node.members) {
+      if (!ts.isPropertySignature(member) || !member.type) continue;
+      const description = fullComment(member);
+      members.push({
+        name: member.name.getText(),
+        type: member.type.getText(),
+        required: !member.questionToken,
+        summary: description.split("\n\n")[0] ?? "",
+        description,
+      });
+    }
+  });
+  if (members.length === 0) throw new Error(`generate-schema: ${file} has no interface ${name}`);
+  return members;
+}
+
+/** The doc comment of the function `name` in `file`. @param {string} file @param {string} name */
+function functionComment(file, name) {
+  let text = "";
+  parse(file).forEachChild((node) => {
+    if (ts.isFunctionDeclaration(node) && node.name?.text === name) text = fullComment(node);
+  });
+  if (!text) throw new Error(`generate-schema: ${file} has no documented function ${name}`);
+  return plain(text.replace(/\{@link (\w+)\}/g, "$1"));
+}
+
+/** The values of a top-level string array constant. @param {string} file @param {string} name */
+function stringList(file, name) {
+  const list = constInitializer(file, name);
+  const values =
+    list && ts.isArrayLiteralExpression(list)
+      ? list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""))
+      : [];
+  if (values.length === 0 || values.includes("")) throw new Error(`generate-schema: ${name} not found`);
+  return values;
 }
 
 /** Each setting's TypeScript type, from the ProviderSettings interface that resolveSettings returns. */
@@ -140,6 +193,8 @@ function schema() {
   const requiredOutputs = outputs.filter((m) => m.required).map((m) => m.name);
   const config = configVariables();
   const version = PACKAGE_JSON.version;
+  const statusMembers = interfaceMembers(LINE_STATUS, "InstanceStatusResult");
+  const statusArgs = interfaceMembers(FUNCTIONS, "GetInstanceStatusArgs");
 
   return {
     name: PACKAGE,
@@ -165,6 +220,12 @@ function schema() {
         type: "string",
         description: `One of the ${events.length} webhook events WAAPI knows.`,
         enum: events.map((value) => ({ value })),
+      },
+      [INSTANCE_STATUS]: {
+        type: "string",
+        description:
+          "A line's WhatsApp client status, as WAAPI reports it; only ready sends and receives messages.",
+        enum: stringList(VOCABULARY, "INSTANCE_STATUSES").map((value) => ({ value })),
       },
       [INSTANCE_INFO]: {
         type: "object",
@@ -213,6 +274,20 @@ function schema() {
             },
           },
           required: ["instances"],
+        },
+      },
+      [`${PACKAGE}:index:getInstanceStatus`]: {
+        description: withExamples(
+          functionComment(FUNCTIONS, "getInstanceStatus"),
+          "Read whether a line is linked",
+        ),
+        inputs: {
+          properties: properties(statusArgs),
+          required: statusArgs.filter((m) => m.required).map((m) => m.name),
+        },
+        outputs: {
+          properties: properties(statusMembers),
+          required: statusMembers.filter((m) => m.required).map((m) => m.name),
         },
       },
     },

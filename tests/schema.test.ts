@@ -179,7 +179,14 @@ it("the YAML example uses only the schema's resources, functions and input prope
 it("the Python example uses only names the generated Python SDK defines", () => {
   const example = readFileSync(join(ROOT, "examples", "native", EXAMPLE_FILES["python"] ?? ""), "utf8");
   const sdk = join(ROOT, "sdk", "python", "pulumi_waapi");
-  const defined = ["__init__.py", "instance.py", "get_instance.py", "list_instances.py", "_enums.py"]
+  const defined = [
+    "__init__.py",
+    "instance.py",
+    "get_instance.py",
+    "list_instances.py",
+    "get_instance_status.py",
+    "_enums.py",
+  ]
     .map((file) => readFileSync(join(sdk, file), "utf8"))
     .join("\n");
   const used = [...example.matchAll(/\bwaapi\.(\w+)(?:\.(\w+))?/g)];

@@ -24,10 +24,12 @@ import * as utilities from "./utilities";
  * });
  * const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
  * const account = waapi.listInstancesOutput();
+ * const line = waapi.getInstanceStatusOutput({ instanceId: support.instanceId });
  *
  * export const instanceId = support.instanceId;
  * export const owner = live.owner;
  * export const accountInstances = account.instances.apply((instances) => instances.length);
+ * export const lineStatus = line.status; // "qr" until a phone links the line, then "ready"
  * ```
  */
 export function getInstance(args: GetInstanceArgs, opts?: pulumi.InvokeOptions): Promise<GetInstanceResult> {
@@ -91,10 +93,12 @@ export interface GetInstanceResult {
  * });
  * const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
  * const account = waapi.listInstancesOutput();
+ * const line = waapi.getInstanceStatusOutput({ instanceId: support.instanceId });
  *
  * export const instanceId = support.instanceId;
  * export const owner = live.owner;
  * export const accountInstances = account.instances.apply((instances) => instances.length);
+ * export const lineStatus = line.status; // "qr" until a phone links the line, then "ready"
  * ```
  */
 export function getInstanceOutput(args: GetInstanceOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetInstanceResult> {

@@ -10,6 +10,11 @@ export const getInstance: typeof import("./getInstance").getInstance = null as a
 export const getInstanceOutput: typeof import("./getInstance").getInstanceOutput = null as any;
 utilities.lazyLoad(exports, ["getInstance","getInstanceOutput"], () => require("./getInstance"));
 
+export { GetInstanceStatusArgs, GetInstanceStatusResult, GetInstanceStatusOutputArgs } from "./getInstanceStatus";
+export const getInstanceStatus: typeof import("./getInstanceStatus").getInstanceStatus = null as any;
+export const getInstanceStatusOutput: typeof import("./getInstanceStatus").getInstanceStatusOutput = null as any;
+utilities.lazyLoad(exports, ["getInstanceStatus","getInstanceStatusOutput"], () => require("./getInstanceStatus"));
+
 export { InstanceArgs } from "./instance";
 export type Instance = import("./instance").Instance;
 export const Instance: typeof import("./instance").Instance = null as any;

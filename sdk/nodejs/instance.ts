@@ -26,10 +26,12 @@ import * as utilities from "./utilities";
  * });
  * const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
  * const account = waapi.listInstancesOutput();
+ * const line = waapi.getInstanceStatusOutput({ instanceId: support.instanceId });
  *
  * export const instanceId = support.instanceId;
  * export const owner = live.owner;
  * export const accountInstances = account.instances.apply((instances) => instances.length);
+ * export const lineStatus = line.status; // "qr" until a phone links the line, then "ready"
  * ```
  */
 export class Instance extends pulumi.CustomResource {

@@ -21,6 +21,8 @@ interface DeclaredInstance {
   webhookEvents?: WebhookEvent[];
   adoptInstanceId?: number;
   importId?: string;
+  /** The program reads the line's status (getInstanceStatusOutput) into lineStatuses. */
+  readStatus?: boolean;
 }
 
 const sandbox = useSandbox();
@@ -283,6 +285,41 @@ it("destroy deletes every instance", async () => {
   const destroyed = await stacks.destroy(stack);
   expect(destroyed.summary.resourceChanges).toMatchObject({ delete: 3 });
   expect(sandbox.instances()).toEqual([]);
+}, 120_000);
+
+it("getInstanceStatusOutput reads the line's status from the program, previews included: qr when new, ready with who is linked once scanned", async () => {
+  // A new line shows its QR code at once and is ready as soon as it is scanned (WAAPI takes seconds).
+  sandbox.setClientTiming({ bootDelayMs: 0, readyDelayMs: 0 });
+  const stack = await newStack({ support: { ...support, readStatus: true } });
+  const first = await stacks.up(stack);
+  const id = instanceIds(first.outputs)["support"] ?? 0;
+  expect(first.outputs["lineStatuses"]?.value).toEqual({ support: { instanceId: id, status: "qr" } });
+
+  sandbox.scanQr(id, { phoneNumber: "50664083362", displayName: "Support desk" });
+  const me = sandbox.clientState(id).me;
+  expect(me?.formattedNumber).toMatch(/^\+\d/);
+  // A preview runs the program, so it reads the status too (and only reads).
+  sandbox.clearRequests();
+  await stacks.preview(stack, { expectNoChanges: true });
+  expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual(
+    expect.arrayContaining([
+      `GET /api/v1/instances/${id}/client/status`,
+      `GET /api/v1/instances/${id}/client/me`,
+    ]),
+  );
+  expect(sandbox.requests().filter((request) => request.method !== "GET")).toEqual([]);
+
+  const second = await stacks.up(stack);
+  expect(second.summary.resourceChanges).toEqual({ same: 2 });
+  expect(second.outputs["lineStatuses"]?.value).toEqual({
+    support: {
+      instanceId: id,
+      status: "ready",
+      linkedNumber: me?.formattedNumber,
+      linkedName: "Support desk",
+      linkedContactId: me?.contactId,
+    },
+  });
 }, 120_000);
 
 it("the API token appears nowhere in the state, the serialized provider, the config file, logs or anything the engine printed, failed runs included", async () => {

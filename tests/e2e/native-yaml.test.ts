@@ -16,7 +16,9 @@ import { useSandbox } from "../support/sandbox";
 
 const PLUGIN_DIR = join(process.cwd(), "bin");
 
-const sandbox = useSandbox();
+// A new line shows its QR code at once, and is ready as soon as it is scanned: the statuses the
+// program reads do not depend on how fast the engine runs it.
+const sandbox = useSandbox({ clientTiming: { bootDelayMs: 0, readyDelayMs: 0 } });
 const stacks = useOfflineStacks();
 const programDirs: string[] = [];
 
@@ -69,10 +71,17 @@ variables:
       function: waapi:index:getInstance
       arguments:
         instanceId: \${support.instanceId}
+  line:
+    fn::invoke:
+      function: waapi:index:getInstanceStatus
+      arguments:
+        instanceId: \${support.instanceId}
 outputs:
   instanceId: \${support.instanceId}
   lookedUpName: \${lookedUp.name}
   lookedUpOwner: \${lookedUp.owner}
+  lineStatus: \${line.status}
+  linkedNumber: \${line.linkedNumber}
 `;
 
 interface PreviewStep {
@@ -82,11 +91,22 @@ interface PreviewStep {
   detailedDiff?: Record<string, { kind: string; inputDiff: boolean }>;
 }
 
-it("a YAML program: up, a no-op preview, an in-place update, drift with a per-property diff, a lookup, destroy", async () => {
+it("a YAML program: up with the link hint, a no-op preview, an in-place update, drift with a per-property diff, lookups and line status, destroy", async () => {
   const dir = yamlProgram("waapi-native-lifecycle", SUPPORT_PROGRAM);
   const stack = await newStack(dir);
 
-  const created = expectSupportLineCreated(sandbox, await stacks.up(stack));
+  const first = await stacks.up(stack);
+  const created = expectSupportLineCreated(sandbox, first);
+  // The plugin says, under the resource, that the new line waits for a phone, and how to link it.
+  expect(first.stdout).toMatch(
+    new RegExp(
+      `waapi:index:Instance \\(support\\):\\s+(info: )?Instance ${created?.id} waits to be linked to a phone`,
+    ),
+  );
+  expect(first.stdout).toContain(`\`npx pulumi-waapi link support --stack ${stack.name}\``);
+  // getInstanceStatus, invoked by the program after the create: the new line waits to be linked.
+  expect(first.outputs["lineStatus"]?.value).toBe("qr");
+  expect(first.outputs["linkedNumber"]?.value).toBeUndefined();
 
   // The state holds the instance's settings and outputs, no provider code; the secret webhook stays secret.
   const exported = (await stacks.cli(dir, ["stack", "export", "--stack", stack.name])).stdout;
@@ -122,12 +142,20 @@ it("a YAML program: up, a no-op preview, an in-place update, drift with a per-pr
   expect(writes()).toEqual([]);
 
   await stack.setConfig("lineName", { value: "Support line (renamed)" });
+  sandbox.scanQr(created?.id ?? 0, { phoneNumber: "50664083362", displayName: "Support desk" });
   const planned = await stacks.preview(stack, { diff: true });
   expect(planned.changeSummary).toEqual({ same: 1, update: 1 });
   expect(planned.stdout).toMatch(/~ name\s*: "Support line" => "Support line \(renamed\)"/);
   sandbox.clearRequests();
   const renamed = await stacks.up(stack);
   expectSupportLineRenamed(sandbox, created, renamed);
+  // The phone scanned the QR code: the program reads the status and the linked number; an update gives no hint.
+  expect(renamed.outputs["lineStatus"]?.value).toBe("ready");
+  expect(renamed.outputs["linkedNumber"]?.value).toBe(
+    sandbox.clientState(created?.id ?? 0).me?.formattedNumber,
+  );
+  expect(renamed.outputs["linkedNumber"]?.value).toMatch(/^\+\d/);
+  expect(renamed.stdout).not.toContain("waits to be linked");
 
   // Drift made by hand: the nightly check fails, and its --json names the property that drifted.
   sandbox.changeInstance(created?.id ?? 0, { webhook_events: ["message", "qr"] });

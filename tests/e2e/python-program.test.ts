@@ -26,7 +26,9 @@ const MAKE_VENV = readmeCommand("python3 -m venv venv && . venv/bin/activate");
 const INSTALL_SDK = readmeCommand("pip install pulumi==3.272.0 /path/to/pulumi-waapi/sdk/python");
 const README_PROGRAM = readmeBlock("python", "import pulumi_waapi");
 
-const sandbox = useSandbox();
+// A new line shows its QR code at once, and is ready as soon as it is scanned: the statuses the
+// program reads do not depend on how fast the engine runs it.
+const sandbox = useSandbox({ clientTiming: { bootDelayMs: 0, readyDelayMs: 0 } });
 const stacks = useOfflineStacks();
 const folders: string[] = [];
 let programDir = "";
@@ -75,7 +77,7 @@ afterAll(() => {
 
 const writes = () => sandbox.requests().filter((request) => request.method !== "GET");
 
-it("a Python program: up, a no-op preview, an in-place update, getInstance and listInstances calls, destroy", async () => {
+it("a Python program: up, a no-op preview, an in-place update, getInstance, listInstances and getInstanceStatus calls, destroy", async () => {
   const stack = await stacks.create(programDir, {
     apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
@@ -86,6 +88,9 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance and l
   const created = expectSupportLineCreated(sandbox, first);
   // listInstances, through the SDK's list_instances_output, after the instance was made.
   expect(first.outputs["listedIds"]?.value).toEqual([created?.id]);
+  // get_instance_status: a new line waits to be linked, and nobody is linked yet.
+  expect(first.outputs["lineStatus"]?.value).toBe("qr");
+  expect(first.outputs["linkedNumber"]?.value).toBeUndefined();
 
   // The state: the resource under its schema type, no provider code, the secret webhook encrypted.
   const exported = (await stacks.cli(programDir, ["stack", "export", "--stack", stack.name])).stdout;
@@ -105,10 +110,17 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance and l
   expect(writes()).toEqual([]);
 
   await stack.setConfig("lineName", { value: "Support line (renamed)" });
+  sandbox.scanQr(created?.id ?? 0, { phoneNumber: "50664083362", displayName: "Support desk" });
   sandbox.clearRequests();
   const renamed = await stacks.up(stack);
   expectSupportLineRenamed(sandbox, created, renamed);
   expect(renamed.outputs["lookedUpName"]?.value).toBe("Support line (renamed)");
+  // The phone scanned the QR code before this run: the status and who is linked, read by the program.
+  expect(renamed.outputs["lineStatus"]?.value).toBe("ready");
+  const linked = sandbox.clientState(created?.id ?? 0).me;
+  expect(linked?.formattedNumber).toMatch(/^\+\d/);
+  expect(renamed.outputs["linkedNumber"]?.value).toBe(linked?.formattedNumber);
+  expect(renamed.outputs["linkedName"]?.value).toBe("Support desk");
 
   const destroyed = await stacks.destroy(stack);
   expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });

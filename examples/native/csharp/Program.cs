@@ -22,10 +22,17 @@ return await Deployment.RunAsync(() =>
 
     var account = Waapi.ListInstances.Invoke();
 
+    var line = Waapi.GetInstanceStatus.Invoke(new()
+    {
+        InstanceId = support.InstanceId,
+    });
+
     return new Dictionary<string, object?>
     {
         ["instanceId"] = support.InstanceId,
         ["owner"] = live.Apply(result => result.Owner),
         ["accountInstances"] = account.Apply(result => result.Instances.Length),
+        // "qr" until a phone links the line, then "ready"
+        ["lineStatus"] = line.Apply(result => result.Status),
     };
 });

@@ -9,7 +9,9 @@ support = waapi.Instance(
 )
 live = waapi.get_instance_output(instance_id=support.instance_id)
 account = waapi.list_instances_output()
+line = waapi.get_instance_status_output(instance_id=support.instance_id)
 
 pulumi.export("instanceId", support.instance_id)
 pulumi.export("owner", live.owner)
 pulumi.export("accountInstances", account.instances.apply(len))
+pulumi.export("lineStatus", line.status)  # "qr" until a phone links the line, then "ready"

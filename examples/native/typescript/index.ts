@@ -8,7 +8,9 @@ const support = new waapi.Instance("support", {
 });
 const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
 const account = waapi.listInstancesOutput();
+const line = waapi.getInstanceStatusOutput({ instanceId: support.instanceId });
 
 export const instanceId = support.instanceId;
 export const owner = live.owner;
 export const accountInstances = account.instances.apply((instances) => instances.length);
+export const lineStatus = line.status; // "qr" until a phone links the line, then "ready"

@@ -38,12 +38,14 @@ import (
 //			// Go names the schema's getInstance LookupInstance (its name for a function that reads a resource).
 //			live := waapi.LookupInstanceOutput(ctx, waapi.LookupInstanceOutputArgs{InstanceId: support.InstanceId})
 //			account := waapi.ListInstancesOutput(ctx)
+//			line := waapi.GetInstanceStatusOutput(ctx, waapi.GetInstanceStatusOutputArgs{InstanceId: support.InstanceId})
 //
 //			ctx.Export("instanceId", support.InstanceId)
 //			ctx.Export("owner", live.Owner())
 //			ctx.Export("accountInstances", account.Instances().ApplyT(func(instances []waapi.InstanceInfo) int {
 //				return len(instances)
 //			}))
+//			ctx.Export("lineStatus", line.Status()) // "qr" until a phone links the line, then "ready"
 //			return nil
 //		})
 //	}

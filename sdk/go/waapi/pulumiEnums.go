@@ -10,6 +10,102 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// A line's WhatsApp client status, as WAAPI reports it; only ready sends and receives messages.
+type InstanceStatus string
+
+const (
+	InstanceStatusBooting         = InstanceStatus("booting")
+	InstanceStatus_Loading_screen = InstanceStatus("loading_screen")
+	InstanceStatusQr              = InstanceStatus("qr")
+	InstanceStatusAuthenticated   = InstanceStatus("authenticated")
+	InstanceStatus_Auth_failure   = InstanceStatus("auth_failure")
+	InstanceStatusReady           = InstanceStatus("ready")
+	InstanceStatusDisconnected    = InstanceStatus("disconnected")
+)
+
+type InstanceStatusOutput struct{ *pulumi.OutputState }
+
+func (InstanceStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InstanceStatus)(nil)).Elem()
+}
+
+func (o InstanceStatusOutput) ToInstanceStatusOutput() InstanceStatusOutput {
+	return o
+}
+
+func (o InstanceStatusOutput) ToInstanceStatusOutputWithContext(ctx context.Context) InstanceStatusOutput {
+	return o
+}
+
+func (o InstanceStatusOutput) ToInstanceStatusPtrOutput() InstanceStatusPtrOutput {
+	return o.ToInstanceStatusPtrOutputWithContext(context.Background())
+}
+
+func (o InstanceStatusOutput) ToInstanceStatusPtrOutputWithContext(ctx context.Context) InstanceStatusPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v InstanceStatus) *InstanceStatus {
+		return &v
+	}).(InstanceStatusPtrOutput)
+}
+
+func (o InstanceStatusOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o InstanceStatusOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InstanceStatus) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o InstanceStatusOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InstanceStatusOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InstanceStatus) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type InstanceStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (InstanceStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**InstanceStatus)(nil)).Elem()
+}
+
+func (o InstanceStatusPtrOutput) ToInstanceStatusPtrOutput() InstanceStatusPtrOutput {
+	return o
+}
+
+func (o InstanceStatusPtrOutput) ToInstanceStatusPtrOutputWithContext(ctx context.Context) InstanceStatusPtrOutput {
+	return o
+}
+
+func (o InstanceStatusPtrOutput) Elem() InstanceStatusOutput {
+	return o.ApplyT(func(v *InstanceStatus) InstanceStatus {
+		if v != nil {
+			return *v
+		}
+		var ret InstanceStatus
+		return ret
+	}).(InstanceStatusOutput)
+}
+
+func (o InstanceStatusPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InstanceStatusPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *InstanceStatus) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
 // One of the 20 webhook events WAAPI knows.
 type WebhookEvent string
 
@@ -261,6 +357,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*WebhookEventInput)(nil)).Elem(), WebhookEvent("message"))
 	pulumi.RegisterInputType(reflect.TypeOf((*WebhookEventPtrInput)(nil)).Elem(), WebhookEvent("message"))
 	pulumi.RegisterInputType(reflect.TypeOf((*WebhookEventArrayInput)(nil)).Elem(), WebhookEventArray{})
+	pulumi.RegisterOutputType(InstanceStatusOutput{})
+	pulumi.RegisterOutputType(InstanceStatusPtrOutput{})
 	pulumi.RegisterOutputType(WebhookEventOutput{})
 	pulumi.RegisterOutputType(WebhookEventPtrOutput{})
 	pulumi.RegisterOutputType(WebhookEventArrayOutput{})

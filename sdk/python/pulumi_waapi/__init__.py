@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .get_instance import *
+from .get_instance_status import *
 from .instance import *
 from .list_instances import *
 from .provider import *

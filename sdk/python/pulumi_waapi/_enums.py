@@ -7,8 +7,23 @@ import pulumi
 from enum import Enum
 
 __all__ = [
+    'InstanceStatus',
     'WebhookEvent',
 ]
+
+
+@pulumi.type_token("waapi:index:InstanceStatus")
+class InstanceStatus(_builtins.str, Enum):
+    """
+    A line's WhatsApp client status, as WAAPI reports it; only ready sends and receives messages.
+    """
+    BOOTING = "booting"
+    LOADING_SCREEN = "loading_screen"
+    QR = "qr"
+    AUTHENTICATED = "authenticated"
+    AUTH_FAILURE = "auth_failure"
+    READY = "ready"
+    DISCONNECTED = "disconnected"
 
 
 @pulumi.type_token("waapi:index:WebhookEvent")

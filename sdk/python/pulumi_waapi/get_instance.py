@@ -138,10 +138,12 @@ def get_instance(instance_id: Optional[_builtins.int] = None,
     )
     live = waapi.get_instance_output(instance_id=support.instance_id)
     account = waapi.list_instances_output()
+    line = waapi.get_instance_status_output(instance_id=support.instance_id)
 
     pulumi.export("instanceId", support.instance_id)
     pulumi.export("owner", live.owner)
     pulumi.export("accountInstances", account.instances.apply(len))
+    pulumi.export("lineStatus", line.status)  # "qr" until a phone links the line, then "ready"
     ```
 
     :param _builtins.int instance_id: WAAPI's id of the instance.
@@ -178,10 +180,12 @@ def get_instance_output(instance_id: pulumi.Input[Optional[_builtins.int]] = Non
     )
     live = waapi.get_instance_output(instance_id=support.instance_id)
     account = waapi.list_instances_output()
+    line = waapi.get_instance_status_output(instance_id=support.instance_id)
 
     pulumi.export("instanceId", support.instance_id)
     pulumi.export("owner", live.owner)
     pulumi.export("accountInstances", account.instances.apply(len))
+    pulumi.export("lineStatus", line.status)  # "qr" until a phone links the line, then "ready"
     ```
 
     :param _builtins.int instance_id: WAAPI's id of the instance.

@@ -66,10 +66,12 @@ def list_instances(opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableList
     )
     live = waapi.get_instance_output(instance_id=support.instance_id)
     account = waapi.list_instances_output()
+    line = waapi.get_instance_status_output(instance_id=support.instance_id)
 
     pulumi.export("instanceId", support.instance_id)
     pulumi.export("owner", live.owner)
     pulumi.export("accountInstances", account.instances.apply(len))
+    pulumi.export("lineStatus", line.status)  # "qr" until a phone links the line, then "ready"
     ```
     """
     __args__ = dict()
@@ -96,10 +98,12 @@ def list_instances_output(opts: Optional[Union[pulumi.InvokeOptions, pulumi.Invo
     )
     live = waapi.get_instance_output(instance_id=support.instance_id)
     account = waapi.list_instances_output()
+    line = waapi.get_instance_status_output(instance_id=support.instance_id)
 
     pulumi.export("instanceId", support.instance_id)
     pulumi.export("owner", live.owner)
     pulumi.export("accountInstances", account.instances.apply(len))
+    pulumi.export("lineStatus", line.status)  # "qr" until a phone links the line, then "ready"
     ```
     """
     __args__ = dict()

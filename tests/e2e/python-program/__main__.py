@@ -16,8 +16,13 @@ support = waapi.Instance(
 looked_up = waapi.get_instance_output(instance_id=support.instance_id)
 # After the instance exists, so that it is among them.
 listed = waapi.list_instances_output(opts=pulumi.InvokeOutputOptions(depends_on=[support]))
+# The line's client status, read at every run (never an output of the resource).
+line = waapi.get_instance_status_output(instance_id=support.instance_id)
 
 pulumi.export("instanceId", support.instance_id)
 pulumi.export("lookedUpName", looked_up.name)
 pulumi.export("lookedUpOwner", looked_up.owner)
+pulumi.export("lineStatus", line.status)
+pulumi.export("linkedNumber", line.linked_number)
+pulumi.export("linkedName", line.linked_name)
 pulumi.export("listedIds", listed.instances.apply(lambda found: [i.instance_id for i in found]))

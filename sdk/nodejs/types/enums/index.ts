@@ -2,6 +2,21 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 
+export const InstanceStatus = {
+    Booting: "booting",
+    Loading_screen: "loading_screen",
+    Qr: "qr",
+    Authenticated: "authenticated",
+    Auth_failure: "auth_failure",
+    Ready: "ready",
+    Disconnected: "disconnected",
+} as const;
+
+/**
+ * A line's WhatsApp client status, as WAAPI reports it; only ready sends and receives messages.
+ */
+export type InstanceStatus = (typeof InstanceStatus)[keyof typeof InstanceStatus];
+
 export const WebhookEvent = {
     Message: "message",
     Loading_screen: "loading_screen",

@@ -12,7 +12,10 @@ import com.pulumi.resources.InvokeArgs;
 import com.pulumi.waapi.Utilities;
 import com.pulumi.waapi.inputs.GetInstanceArgs;
 import com.pulumi.waapi.inputs.GetInstancePlainArgs;
+import com.pulumi.waapi.inputs.GetInstanceStatusArgs;
+import com.pulumi.waapi.inputs.GetInstanceStatusPlainArgs;
 import com.pulumi.waapi.outputs.GetInstanceResult;
+import com.pulumi.waapi.outputs.GetInstanceStatusResult;
 import com.pulumi.waapi.outputs.ListInstancesResult;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,6 +64,61 @@ public final class WaapiFunctions {
      */
     public static CompletableFuture<GetInstanceResult> getInstancePlain(GetInstancePlainArgs args, InvokeOptions options) {
         return Deployment.getInstance().invokeAsync("waapi:index:getInstance", TypeShape.of(GetInstanceResult.class), args, Utilities.withVersion(options));
+    }
+    /**
+     * Reads a line&#39;s WhatsApp client status, as WAAPI reports it now: `qr` until a phone links it, `ready` once it sends and receives messages, and then who is linked. A token with `read` is enough.
+     * 
+     * A preview calls it too, so the status is read at preview time, and may have changed by the update. It is never a resource output: the status changes on its own, and every refresh would report it as drift. (For an instance the preview has yet to create, the id is unknown and nothing is read.)
+     * 
+     * ## Example Usage
+     * 
+     */
+    public static Output<GetInstanceStatusResult> getInstanceStatus(GetInstanceStatusArgs args) {
+        return getInstanceStatus(args, InvokeOptions.Empty);
+    }
+    /**
+     * Reads a line&#39;s WhatsApp client status, as WAAPI reports it now: `qr` until a phone links it, `ready` once it sends and receives messages, and then who is linked. A token with `read` is enough.
+     * 
+     * A preview calls it too, so the status is read at preview time, and may have changed by the update. It is never a resource output: the status changes on its own, and every refresh would report it as drift. (For an instance the preview has yet to create, the id is unknown and nothing is read.)
+     * 
+     * ## Example Usage
+     * 
+     */
+    public static CompletableFuture<GetInstanceStatusResult> getInstanceStatusPlain(GetInstanceStatusPlainArgs args) {
+        return getInstanceStatusPlain(args, InvokeOptions.Empty);
+    }
+    /**
+     * Reads a line&#39;s WhatsApp client status, as WAAPI reports it now: `qr` until a phone links it, `ready` once it sends and receives messages, and then who is linked. A token with `read` is enough.
+     * 
+     * A preview calls it too, so the status is read at preview time, and may have changed by the update. It is never a resource output: the status changes on its own, and every refresh would report it as drift. (For an instance the preview has yet to create, the id is unknown and nothing is read.)
+     * 
+     * ## Example Usage
+     * 
+     */
+    public static Output<GetInstanceStatusResult> getInstanceStatus(GetInstanceStatusArgs args, InvokeOptions options) {
+        return Deployment.getInstance().invoke("waapi:index:getInstanceStatus", TypeShape.of(GetInstanceStatusResult.class), args, Utilities.withVersion(options));
+    }
+    /**
+     * Reads a line&#39;s WhatsApp client status, as WAAPI reports it now: `qr` until a phone links it, `ready` once it sends and receives messages, and then who is linked. A token with `read` is enough.
+     * 
+     * A preview calls it too, so the status is read at preview time, and may have changed by the update. It is never a resource output: the status changes on its own, and every refresh would report it as drift. (For an instance the preview has yet to create, the id is unknown and nothing is read.)
+     * 
+     * ## Example Usage
+     * 
+     */
+    public static Output<GetInstanceStatusResult> getInstanceStatus(GetInstanceStatusArgs args, InvokeOutputOptions options) {
+        return Deployment.getInstance().invoke("waapi:index:getInstanceStatus", TypeShape.of(GetInstanceStatusResult.class), args, Utilities.withVersion(options));
+    }
+    /**
+     * Reads a line&#39;s WhatsApp client status, as WAAPI reports it now: `qr` until a phone links it, `ready` once it sends and receives messages, and then who is linked. A token with `read` is enough.
+     * 
+     * A preview calls it too, so the status is read at preview time, and may have changed by the update. It is never a resource output: the status changes on its own, and every refresh would report it as drift. (For an instance the preview has yet to create, the id is unknown and nothing is read.)
+     * 
+     * ## Example Usage
+     * 
+     */
+    public static CompletableFuture<GetInstanceStatusResult> getInstanceStatusPlain(GetInstanceStatusPlainArgs args, InvokeOptions options) {
+        return Deployment.getInstance().invokeAsync("waapi:index:getInstanceStatus", TypeShape.of(GetInstanceStatusResult.class), args, Utilities.withVersion(options));
     }
     /**
      * Lists every instance of the token&#39;s account, by id.
