@@ -106,7 +106,7 @@ it("a YAML program: up with the link hint, a no-op preview, an in-place update, 
   expect(first.stdout).toContain(`\`npx pulumi-waapi link support --stack ${stack.name}\``);
   // getInstanceStatus, invoked by the program after the create: the new line waits to be linked.
   expect(first.outputs["lineStatus"]?.value).toBe("qr");
-  expect(first.outputs["linkedNumber"]?.value).toBeUndefined();
+  expect(first.outputs["linkedNumber"]?.value ?? null).toBeNull(); // not linked yet
 
   // The state holds the instance's settings and outputs, no provider code; the secret webhook stays secret.
   const exported = (await stacks.cli(dir, ["stack", "export", "--stack", stack.name])).stdout;

@@ -90,7 +90,7 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance, list
   expect(first.outputs["listedIds"]?.value).toEqual([created?.id]);
   // get_instance_status: a new line waits to be linked, and nobody is linked yet.
   expect(first.outputs["lineStatus"]?.value).toBe("qr");
-  expect(first.outputs["linkedNumber"]?.value).toBeUndefined();
+  expect(first.outputs["linkedNumber"]?.value ?? null).toBeNull(); // not linked yet
 
   // The state: the resource under its schema type, no provider code, the secret webhook encrypted.
   const exported = (await stacks.cli(programDir, ["stack", "export", "--stack", stack.name])).stdout;
