@@ -4,6 +4,7 @@
  * end a WhatsApp session on the phone's side, so nothing here does it unasked.
  */
 import type { WaapiClient } from "../provider/client";
+import { readLineStatus, type InstanceStatusResult } from "../provider/instance/line-status";
 import {
   adviceFor,
   healthReport,
@@ -43,11 +44,12 @@ export async function checkHealth(client: HealthClient, options: HealthOptions):
     const ref = { ...target, stack: options.stack };
     const instance = live.get(target.instanceId);
     let status: LineStatus = "not_found";
-    let me: { formattedNumber: string; displayName: string } | undefined;
+    let line: InstanceStatusResult | undefined;
     let action: LineAction | null = null;
     if (instance !== undefined) {
-      status = (await client.getClientStatus(target.instanceId)).instanceStatus;
-      if (status === "ready") me = await client.getClientMe(target.instanceId);
+      // What a program's getInstanceStatus reads, from the same code.
+      line = await readLineStatus(client, target.instanceId);
+      status = line.status;
       if (status === "disconnected" && options.reboot) {
         await client.rebootClient(target.instanceId);
         action = "reboot";
@@ -61,8 +63,8 @@ export async function checkHealth(client: HealthClient, options: HealthOptions):
       ...target,
       name: instance?.name ?? null,
       status,
-      linkedNumber: me?.formattedNumber ?? null,
-      linkedName: me?.displayName || null,
+      linkedNumber: line?.linkedNumber ?? null,
+      linkedName: line?.linkedName ?? null,
       next: adviceFor(status, ref, action),
       action,
     };

@@ -3,6 +3,7 @@ import { INSTANCE_STATUSES, type ClientMe, type ClientStatus, type InstanceStatu
 import {
   instanceIdProblem,
   linkCommand,
+  lineStatus,
   linkHint,
   readLineStatus,
   type LineStatusClient,
@@ -84,7 +85,7 @@ it.each([0, -3, 1.5, "1001", null, undefined, Number.MAX_SAFE_INTEGER + 2])(
   },
 );
 
-it("the client's errors keep their class, with Pulumi's advice added", async () => {
+it("for a program, the client's errors keep their class, with Pulumi's advice added; the CLI's read gets none", async () => {
   const context = {
     operation: "getClientStatus" as const,
     method: "GET" as const,
@@ -98,9 +99,12 @@ it("the client's errors keep their class, with Pulumi's advice added", async () 
     },
     getClientMe: async () => SUPPORT_DESK,
   };
-  const error = await readLineStatus(client, 9).catch((caught: unknown) => caught);
+  const error = await lineStatus({ client }, 9).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(WaapiAuthenticationError);
   expect((error as Error).message).toContain("pulumi config set --secret waapi:apiToken");
+  const plain = await readLineStatus(client, 9).catch((caught: unknown) => caught);
+  expect(plain).toBeInstanceOf(WaapiAuthenticationError);
+  expect((plain as Error).message).not.toContain("pulumi config set");
 
   const missing: LineStatusClient = {
     getClientStatus: async () => {
@@ -108,7 +112,7 @@ it("the client's errors keep their class, with Pulumi's advice added", async () 
     },
     getClientMe: async () => SUPPORT_DESK,
   };
-  await expect(readLineStatus(missing, 9)).rejects.toThrow(/Instance 9 was not found/);
+  await expect(lineStatus({ client: missing }, 9)).rejects.toThrow(/Instance 9 was not found/);
 });
 
 it("the native plugin's hint names the resource and its stack in the link command", () => {

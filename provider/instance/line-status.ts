@@ -10,7 +10,6 @@ import type { WaapiClient } from "../client";
 import { LINKED_STATUS, type InstanceStatus } from "../waapi-api";
 import { withPulumiAdvice } from "./advice";
 import type { InputFailure } from "./inputs";
-import type { Connection } from "./lifecycle";
 
 /**
  * What `getInstanceStatus` returns. The first paragraph of each member's comment is its description
@@ -55,23 +54,30 @@ export async function readLineStatus(
 ): Promise<InstanceStatusResult> {
   const failure = instanceIdProblem(instanceId);
   if (failure) throw new TypeError(failure.reason);
+  const { instanceStatus } = await client.getClientStatus(instanceId);
+  const result: InstanceStatusResult = { instanceId, status: instanceStatus };
+  if (instanceStatus !== LINKED_STATUS) return result;
+  const me = await client.getClientMe(instanceId);
+  result.linkedNumber = me.formattedNumber;
+  if (me.displayName !== "") result.linkedName = me.displayName;
+  result.linkedContactId = me.contactId;
+  return result;
+}
+
+/**
+ * {@link readLineStatus} for a program, over the connection both doors make from the config: the
+ * client's errors say what to do in Pulumi's terms. (The CLI's `health` calls readLineStatus itself:
+ * advice such as `pulumi up --parallel 1` would mislead there.)
+ */
+export async function lineStatus(
+  connection: { client: LineStatusClient },
+  instanceId: number,
+): Promise<InstanceStatusResult> {
   try {
-    const { instanceStatus } = await client.getClientStatus(instanceId);
-    const result: InstanceStatusResult = { instanceId, status: instanceStatus };
-    if (instanceStatus !== LINKED_STATUS) return result;
-    const me = await client.getClientMe(instanceId);
-    result.linkedNumber = me.formattedNumber;
-    if (me.displayName !== "") result.linkedName = me.displayName;
-    result.linkedContactId = me.contactId;
-    return result;
+    return await readLineStatus(connection.client, instanceId);
   } catch (error) {
     throw withPulumiAdvice(error, "read");
   }
-}
-
-/** {@link readLineStatus} over a configured connection (the one both doors make from the config). */
-export function lineStatus(connection: Connection, instanceId: number): Promise<InstanceStatusResult> {
-  return readLineStatus(connection.client, instanceId);
 }
 
 /** How a later command names a line: by resource name in its stack, else by id. */
