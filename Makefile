@@ -59,7 +59,7 @@ bench-page: install ## write docs/benchmarks.md again from the figures make benc
 	node .bench-build/bench/render.js
 	npx prettier --write docs/benchmarks.md >/dev/null
 
-# The crash matrix runs after the fault matrix: it writes its own section into the file the fault matrix rewrites.
+# The fault matrix and the crash matrix each write their own section of docs/reliability.md (tests/support/report.ts), in either order.
 reliability: build ## the fault matrix, the crash matrix, the paced 50-instance figure and 10 two-stack repetitions through the real engine; writes docs/reliability.md and docs/reliability-two-stacks.md (about half an hour; make test runs reduced ones)
 	bin=$$(scripts/install-pulumi.sh $(TEST_HOSTS)) && PATH="$$bin:$$PATH" WAAPI_RELIABILITY=full npm test -- tests/e2e/fault-matrix.test.ts; \
 	  status=$$?; PATH="$$bin:$$PATH" WAAPI_RELIABILITY=full npm test -- tests/e2e/crash-matrix.test.ts || status=1; \
