@@ -8,6 +8,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_WEBHOOK_URL_LENGTH,
   PHONE_NUMBER_DIGITS,
+  contactIdFor,
   contactIdProblem,
   groupIdProblem,
   groupSubjectProblem,
@@ -250,5 +251,39 @@ describe("group ids, contact ids and subjects", () => {
     expect(groupSubjectProblem("  ")).toEqual({ kind: "empty" });
     expect(groupSubjectProblem("a\tb")).toEqual({ kind: "control-character", codePoint: 9, index: 1 });
     expect(groupSubjectProblem("a".repeat(101))).toEqual({ kind: "too-long", length: 101, max: 100 });
+  });
+});
+
+describe("contactIdFor", () => {
+  it.each([
+    ["+1 555 010 0200", "15550100200@c.us"],
+    ["15550100200", "15550100200@c.us"],
+    [" 15550100200@c.us ", "15550100200@c.us"],
+    ["+44 (20) 7946-0958", "442079460958@c.us"],
+    ["+49.151.2345.6789", "4915123456789@c.us"],
+  ])("reads %j as %s", (member, contactId) => {
+    expect(contactIdFor(member)).toEqual({ contactId });
+  });
+
+  it.each([
+    ["", { kind: "empty" }],
+    ["+", { kind: "empty" }],
+    ["1555+0100200", { kind: "symbol", codePoint: 0x2b, index: 4 }],
+    ["+1 555 O10 0200", { kind: "symbol", codePoint: 0x4f, index: 7 }],
+    ["+15550100200@c.us", { kind: "symbol", codePoint: 0x2b, index: 0 }],
+    ["020 7946 0958", { kind: "leading-zero" }],
+    ["120363041234567890@g.us", { kind: "group-id" }],
+    ["15550100200@s.whatsapp.net", { kind: "other-domain", domain: "s.whatsapp.net" }],
+  ])("refuses %j", (member, problem) => {
+    expect(contactIdFor(member)).toEqual({ problem });
+  });
+
+  it("gives only ids that the contract's pattern and the client accept", () => {
+    fc.assert(
+      fc.property(fc.string(), (member) => {
+        const read = contactIdFor(member);
+        if ("contactId" in read) expect(contactIdProblem(read.contactId)).toBeUndefined();
+      }),
+    );
   });
 });

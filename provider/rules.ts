@@ -188,3 +188,46 @@ export function groupSubjectProblem(subject: string): NameProblem | undefined {
   }
   return undefined;
 }
+
+/**
+ * WhatsApp caps a group's description at 2048 characters (the contract sets no limit); a longer one
+ * would be cut or refused by the phone's client, so `check` refuses it first.
+ */
+export const MAX_GROUP_DESCRIPTION_LENGTH = 2048;
+
+/** Why a declared group member cannot be read as a contact. */
+export type ContactProblem =
+  PhoneNumberProblem | { kind: "group-id" } | { kind: "other-domain"; domain: string };
+
+/**
+ * A group member as people write it — a phone number in international format with the usual
+ * formatting ("+1 555 010 0200", "+44 (20) 7946-0958", "15550100200") or a contact id
+ * ("15550100200@c.us") — as the contact id the group routes take, or what is wrong with it. The
+ * formatting allowed is a leading `+` and spaces, `-`, `.`, `(` and `)` between digits; the digits
+ * then follow the pairing-code phone rule above (country code first, 7 to 15 digits).
+ */
+export function contactIdFor(member: string): { contactId: string } | { problem: ContactProblem } {
+  const trimmed = member.trim();
+  const at = trimmed.indexOf("@");
+  if (at >= 0) {
+    const domain = trimmed.slice(at + 1).toLowerCase();
+    if (domain === "g.us") return { problem: { kind: "group-id" } };
+    if (domain !== "c.us") return { problem: { kind: "other-domain", domain } };
+    const problem = phoneNumberProblem(trimmed.slice(0, at));
+    return problem ? { problem } : { contactId: `${trimmed.slice(0, at)}@c.us` };
+  }
+  const characters = [...trimmed];
+  const symbol = firstMatching(
+    characters,
+    (_codePoint, character) => !/^[0-9 .()-]$/.test(character) && character !== "+",
+  );
+  // A `+` only opens the number; anywhere else it is a symbol like any other.
+  const misplacedPlus = characters.findIndex((character, index) => character === "+" && index > 0);
+  if (symbol || misplacedPlus > 0) {
+    const index = Math.min(symbol?.index ?? Infinity, misplacedPlus > 0 ? misplacedPlus : Infinity);
+    return { problem: { kind: "symbol", codePoint: characters[index]?.codePointAt(0) ?? 0, index } };
+  }
+  const digits = trimmed.replace(/[^0-9]/g, "");
+  const problem = phoneNumberProblem(digits);
+  return problem ? { problem } : { contactId: `${digits}@c.us` };
+}

@@ -231,12 +231,12 @@ function editDistance(a: string, b: string): number {
 }
 
 /** 'text' in single quotes, with control characters escaped so a message stays one clean line. */
-function quoteText(text: string): string {
+export function quoteText(text: string): string {
   return `'${JSON.stringify(text).slice(1, -1)}'`;
 }
 
 /** The kind of a value, and the value itself unless `quote` is false (it may be a secret). */
-function describe(value: unknown, quote = true): string {
+export function describe(value: unknown, quote = true): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "string") return quote ? `the string ${quoteText(value)}` : "a string";
