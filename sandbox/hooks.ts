@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { INSTANCE_STATUSES, PERMISSIONS, type InstanceStatus, type Permission } from "../provider/waapi-api";
-import { phoneNumberProblem } from "../provider/rules";
+import { contactIdProblem, groupSubjectProblem, phoneNumberProblem } from "../provider/rules";
 import {
   ClientStateError,
   disconnect,
@@ -18,6 +18,15 @@ import {
   type LinkOptions,
 } from "./client-lifecycle";
 import { parseFault } from "./faults";
+import {
+  GroupStateError,
+  UnknownGroupError,
+  changeMember,
+  createGroup,
+  findGroup,
+  inviteLink,
+  type GroupRecord,
+} from "./groups";
 import { errorResult, json, send } from "./responses";
 import type { ServerContext } from "./server";
 import {
@@ -161,13 +170,160 @@ export function clientHooks(store: SandboxStore): {
   };
 }
 
+/** A group as a test may know it: everything the sandbox keeps, and the invite link. */
+export type GroupView = GroupRecord & { inviteLink: string };
+
+/** How a group is made by hand (on the phone): by the line, unless `lineIsAdmin` is false. */
+export interface HandMadeGroup {
+  subject: string;
+  /** Contact ids besides the line; at least one. */
+  participants: string[];
+  description?: string;
+  messageAdminOnly?: boolean;
+  /** false: the first participant created the group and the line is a plain member of it. Default true. */
+  lineIsAdmin?: boolean;
+}
+
+export interface GroupChange {
+  subject?: string;
+  description?: string;
+  messageAdminOnly?: boolean;
+}
+
+function viewOf(group: GroupRecord): GroupView {
+  return { ...group, participants: group.participants.map((p) => ({ ...p })), inviteLink: inviteLink(group) };
+}
+
+/**
+ * The group steps a test can take by hand (what someone does on a phone, behind the provider's
+ * back), shared by the HTTP hooks and the in-process handle. They skip the API's admin check and need
+ * no ready line; each returns what the test may then know of the group.
+ */
+export function groupHooks(store: SandboxStore): {
+  groups(id: number): GroupView[];
+  createGroup(id: number, group: HandMadeGroup): GroupView;
+  changeGroup(id: number, groupId: string, change: GroupChange): GroupView;
+  addMember(id: number, groupId: string, participant: string, options?: { isAdmin?: boolean }): GroupView;
+  removeMember(id: number, groupId: string, participant: string): GroupView;
+  setAdmin(id: number, groupId: string, participant: string, isAdmin: boolean): GroupView;
+  leaveGroup(id: number, groupId: string): void;
+} {
+  const onGroup = (
+    id: number,
+    groupId: string,
+    step: (group: GroupRecord, line: string, now: number) => void,
+  ) =>
+    store.withGroups(id, (groups, line, now) => {
+      const group = findGroup(groups, groupId);
+      step(group, line, now);
+      return viewOf(group);
+    });
+  return {
+    groups: (id) => store.groups(id).map(viewOf),
+    createGroup: (id, input) =>
+      store.withGroups(id, (groups, line, now) => {
+        if (input.participants.length === 0) throw new BadRequest("a group needs at least one participant");
+        const { group } = createGroup(groups, line, input, now);
+        const [creator] = group.participants.filter((participant) => participant.id !== line);
+        if (input.lineIsAdmin === false && creator !== undefined) {
+          group.owner = creator.id;
+          for (const participant of group.participants) {
+            participant.isSuperAdmin = participant === creator;
+            participant.isAdmin = participant === creator;
+          }
+        }
+        return viewOf(group);
+      }),
+    changeGroup: (id, groupId, change) =>
+      onGroup(id, groupId, (group, _line, now) => {
+        if (change.subject !== undefined) group.subject = change.subject;
+        if (change.description !== undefined) group.description = change.description;
+        if (change.messageAdminOnly !== undefined) group.messageAdminOnly = change.messageAdminOnly;
+        group.changedAt = now;
+      }),
+    addMember: (id, groupId, participant, options = {}) =>
+      onGroup(id, groupId, (group, line, now) => {
+        changeMember(group, line, "add", participant, now, { byHand: true });
+        if (options.isAdmin === true)
+          changeMember(group, line, "promote", participant, now, { byHand: true });
+      }),
+    removeMember: (id, groupId, participant) =>
+      onGroup(id, groupId, (group, line, now) =>
+        changeMember(group, line, "remove", participant, now, { byHand: true }),
+      ),
+    setAdmin: (id, groupId, participant, isAdmin) =>
+      onGroup(id, groupId, (group, line, now) =>
+        changeMember(group, line, isAdmin ? "promote" : "demote", participant, now, { byHand: true }),
+      ),
+    leaveGroup: (id, groupId) =>
+      store.withGroups(id, (groups) => {
+        const group = findGroup(groups, groupId);
+        groups.splice(groups.indexOf(group), 1);
+      }),
+  };
+}
+
+function contactId(value: unknown, what: string): string {
+  if (typeof value !== "string" || contactIdProblem(value) !== undefined) {
+    throw new BadRequest(`${what} must be a contact id "<digits>@c.us", e.g. 50664083362@c.us`);
+  }
+  return value.trim();
+}
+
+function optionalBoolean(value: unknown, what: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "boolean") throw new BadRequest(`${what} must be true or false`);
+  return value;
+}
+
+function subject(value: unknown): string | undefined {
+  const text = optionalString(value, "subject");
+  if (text !== undefined && groupSubjectProblem(text) !== undefined) {
+    throw new BadRequest("subject must be 1 to 100 characters without control characters");
+  }
+  return text?.trim();
+}
+
+export function parseGroupChange(value: unknown): GroupChange {
+  const input = body(value);
+  const change: GroupChange = {};
+  const newSubject = subject(input.subject);
+  if (newSubject !== undefined) change.subject = newSubject;
+  const description = optionalString(input.description, "description");
+  if (description !== undefined) change.description = description;
+  const messageAdminOnly = optionalBoolean(input.messageAdminOnly, "messageAdminOnly");
+  if (messageAdminOnly !== undefined) change.messageAdminOnly = messageAdminOnly;
+  return change;
+}
+
+export function parseHandMadeGroup(value: unknown): HandMadeGroup {
+  const input = body(value);
+  const { subject: newSubject, ...change } = parseGroupChange(input);
+  if (newSubject === undefined) throw new BadRequest("a group needs a subject");
+  if (!Array.isArray(input.participants))
+    throw new BadRequest("participants must be an array of contact ids");
+  const group: HandMadeGroup = {
+    subject: newSubject,
+    participants: input.participants.map((participant: unknown) => contactId(participant, "a participant")),
+    ...change,
+  };
+  const lineIsAdmin = optionalBoolean(input.lineIsAdmin, "lineIsAdmin");
+  if (lineIsAdmin !== undefined) group.lineIsAdmin = lineIsAdmin;
+  return group;
+}
+
 /** Maps hook failures to 400/404/409 with a JSON message instead of Fastify's 500. */
 function guarded(reply: FastifyReply, work: () => { status: number; body?: unknown }): FastifyReply {
   try {
     return send(reply, work());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const status = error instanceof NotFoundError ? 404 : error instanceof ClientStateError ? 409 : 400;
+    const status =
+      error instanceof NotFoundError || error instanceof UnknownGroupError
+        ? 404
+        : error instanceof ClientStateError || error instanceof GroupStateError
+          ? 409
+          : 400;
     return send(reply, errorResult(status, message));
   }
 }
@@ -240,6 +396,64 @@ export function hookRoutes(ctx: ServerContext): FastifyPluginAsync {
     hooks.post<ById>("/instances/:id/client/rotate-qr", (request, reply) =>
       guarded(reply, () => json(200, client.rotateQr(instanceId(request.params.id)))),
     );
+    const group = groupHooks(store);
+    type ByGroup = { Params: { id: string; groupId: string } };
+    type ByMember = { Params: { id: string; groupId: string; participant: string } };
+    hooks.get<ById>("/instances/:id/groups", (request, reply) =>
+      guarded(reply, () => json(200, { groups: group.groups(instanceId(request.params.id)) })),
+    );
+    hooks.post<ById>("/instances/:id/groups", (request, reply) =>
+      guarded(reply, () =>
+        json(201, {
+          group: group.createGroup(instanceId(request.params.id), parseHandMadeGroup(request.body)),
+        }),
+      ),
+    );
+    hooks.patch<ByGroup>("/instances/:id/groups/:groupId", (request, reply) =>
+      guarded(reply, () => {
+        const { id, groupId } = request.params;
+        return json(200, {
+          group: group.changeGroup(instanceId(id), groupId, parseGroupChange(request.body)),
+        });
+      }),
+    );
+    hooks.delete<ByGroup>("/instances/:id/groups/:groupId", (request, reply) =>
+      guarded(reply, () => {
+        group.leaveGroup(instanceId(request.params.id), request.params.groupId);
+        return { status: 204 };
+      }),
+    );
+    hooks.post<ByGroup>("/instances/:id/groups/:groupId/participants", (request, reply) =>
+      guarded(reply, () => {
+        const input = body(request.body);
+        const isAdmin = optionalBoolean(input.isAdmin, "isAdmin");
+        const { id, groupId } = request.params;
+        const participant = contactId(input.id, "id");
+        return json(200, {
+          group: group.addMember(
+            instanceId(id),
+            groupId,
+            participant,
+            isAdmin === undefined ? {} : { isAdmin },
+          ),
+        });
+      }),
+    );
+    hooks.patch<ByMember>("/instances/:id/groups/:groupId/participants/:participant", (request, reply) =>
+      guarded(reply, () => {
+        const isAdmin = optionalBoolean(body(request.body).isAdmin, "isAdmin");
+        if (isAdmin === undefined) throw new BadRequest('the body needs {"isAdmin": true|false}');
+        const { id, groupId, participant } = request.params;
+        return json(200, { group: group.setAdmin(instanceId(id), groupId, participant, isAdmin) });
+      }),
+    );
+    hooks.delete<ByMember>("/instances/:id/groups/:groupId/participants/:participant", (request, reply) =>
+      guarded(reply, () => {
+        const { id, groupId, participant } = request.params;
+        return json(200, { group: group.removeMember(instanceId(id), groupId, participant) });
+      }),
+    );
+
     hooks.get("/client-timing", (_request, reply) => guarded(reply, () => json(200, store.timing())));
     hooks.patch("/client-timing", (request, reply) =>
       guarded(reply, () => json(200, store.setTiming(parseTiming(request.body)))),

@@ -15,3 +15,5 @@ export type { InstanceDrift } from "./store";
 export type { RetrieveShape } from "./operations";
 export type { ClientTiming, ClientView, LinkOptions } from "./client-lifecycle";
 export { DEFAULT_CLIENT_TIMING, PAIRING_CODES_PER_MINUTE } from "./client-lifecycle";
+export type { GroupChange, GroupView, HandMadeGroup } from "./hooks";
+export type { GroupRecord } from "./groups";

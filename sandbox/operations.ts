@@ -54,7 +54,7 @@ function parseId(raw: string): number | undefined {
   return Number.isSafeInteger(id) ? id : undefined;
 }
 
-function bound(
+export function bound(
   ctx: OperationContext,
 ): { id: number; instance: ApiInstance; instanceStatus: InstanceStatus } | ApiResult {
   const raw = ctx.params.id ?? "";
@@ -64,7 +64,7 @@ function bound(
   return { id, ...found };
 }
 
-function isResult(value: object): value is ApiResult {
+export function isResult(value: object): value is ApiResult {
   return "status" in value;
 }
 
@@ -152,7 +152,7 @@ export const clientStatus: Operation = (ctx) => {
  * for these routes; the sandbox answers 200 with `"status": "error"` and a message, the shape every
  * answer of the contract allows (`status` is success|error), and the one a careful client refuses.
  */
-function clientError(ctx: OperationContext, message: string): ApiResult {
+export function clientError(ctx: OperationContext, message: string): ApiResult {
   const body: ClientErrorResponse = { status: "error", message, links: { self: ctx.baseUrl + ctx.path } };
   return json(200, body);
 }

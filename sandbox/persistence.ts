@@ -14,6 +14,7 @@ import {
   type Permission,
 } from "../provider/waapi-api";
 import type { ClientRecord } from "./client-lifecycle";
+import type { GroupRecord } from "./groups";
 
 export const STATE_VERSION = 1;
 
@@ -41,6 +42,8 @@ export interface InstanceRecord {
   instanceStatus: InstanceStatus;
   /** The client's QR code, pending transitions, pairing and who linked it; absent in older files. */
   client?: ClientRecord;
+  /** The WhatsApp groups the line is in; absent in older files and for lines in none. */
+  groups?: GroupRecord[];
 }
 
 export interface PersistedState {
@@ -226,6 +229,11 @@ export function parseState(value: unknown): PersistedState {
         },
       };
       if (r.client !== undefined) parsed.client = parseClient(r.client, `instances[${i}].client`);
+      if (r.groups !== undefined) {
+        parsed.groups = array(r.groups, `instances[${i}].groups`).map((group, j) =>
+          parseGroup(group, `instances[${i}].groups[${j}]`),
+        );
+      }
       return parsed;
     }),
   };
@@ -272,4 +280,26 @@ function parseClient(value: unknown, where: string): ClientRecord {
       client.me.profilePicUrl = string(me.profilePicUrl, `${where}.me.profilePicUrl`);
   }
   return client;
+}
+
+function parseGroup(value: unknown, where: string): GroupRecord {
+  const g = object(value, where);
+  return {
+    id: string(g.id, `${where}.id`),
+    subject: string(g.subject, `${where}.subject`),
+    description: string(g.description, `${where}.description`),
+    messageAdminOnly: boolean(g.messageAdminOnly, `${where}.messageAdminOnly`),
+    owner: string(g.owner, `${where}.owner`),
+    createdAt: integer(g.createdAt, `${where}.createdAt`),
+    changedAt: integer(g.changedAt, `${where}.changedAt`),
+    inviteCode: string(g.inviteCode, `${where}.inviteCode`),
+    participants: array(g.participants, `${where}.participants`).map((entry, k) => {
+      const p = object(entry, `${where}.participants[${k}]`);
+      return {
+        id: string(p.id, `${where}.participants[${k}].id`),
+        isAdmin: boolean(p.isAdmin, `${where}.participants[${k}].isAdmin`),
+        isSuperAdmin: boolean(p.isSuperAdmin, `${where}.participants[${k}].isSuperAdmin`),
+      };
+    }),
+  };
 }

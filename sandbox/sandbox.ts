@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { ApiInstance, Permission } from "../provider/waapi-api";
 import type { ClientTiming, ClientView, LinkOptions } from "./client-lifecycle";
 import { FaultQueue, type SandboxFault } from "./faults";
-import { clientHooks } from "./hooks";
+import { clientHooks, groupHooks, type GroupChange, type GroupView, type HandMadeGroup } from "./hooks";
 import type { RetrieveShape } from "./operations";
 import { RateLimiter, type RateLimit } from "./rate-limit";
 import { RequestLog, type SandboxRequest } from "./request-log";
@@ -79,6 +79,25 @@ export interface Sandbox {
   failClientAuth(id: number): ClientView;
   /** A new QR code now (status must be `qr`). */
   rotateQr(id: number): ClientView;
+  /** The groups the line is in, with what the API does not return (description, messageAdminOnly). */
+  groups(id: number): GroupView[];
+  /** A group made on the phone (by the line, unless `lineIsAdmin: false`), not through the API. */
+  createGroupByHand(id: number, group: HandMadeGroup): GroupView;
+  /** Someone renames the group, rewrites its description or its setting on a phone. */
+  changeGroupByHand(id: number, groupId: string, change: GroupChange): GroupView;
+  /** An admin adds a member on a phone (as an admin with `isAdmin`). */
+  addGroupMember(
+    id: number,
+    groupId: string,
+    participant: string,
+    options?: { isAdmin?: boolean },
+  ): GroupView;
+  /** An admin removes a member on a phone. */
+  removeGroupMember(id: number, groupId: string, participant: string): GroupView;
+  /** An admin promotes (true) or demotes (false) a member on a phone. */
+  setGroupAdmin(id: number, groupId: string, participant: string, isAdmin: boolean): GroupView;
+  /** The line leaves the group on the phone: the line no longer has it. */
+  leaveGroup(id: number, groupId: string): void;
   /** Changes the client timing from now on; returns the whole timing. */
   setClientTiming(timing: Partial<ClientTiming>): ClientTiming;
   /** Fresh state (instances, accounts, tokens other than `options.token`), empty log, no faults, the start timing. */
@@ -117,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.clientTiming !== undefined ? { timing: options.clientTiming } : {}),
   });
   const client = clientHooks(store);
+  const group = groupHooks(store);
   const faults = new FaultQueue();
   const rateLimiter = new RateLimiter();
   rateLimiter.set(options.rateLimit);
@@ -164,6 +184,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     disconnectClient: (id) => client.disconnect(id),
     failClientAuth: (id) => client.failAuth(id),
     rotateQr: (id) => client.rotateQr(id),
+    groups: (id) => group.groups(id),
+    createGroupByHand: (id, input) => group.createGroup(id, input),
+    changeGroupByHand: (id, groupId, change) => group.changeGroup(id, groupId, change),
+    addGroupMember: (id, groupId, participant, memberOptions) =>
+      group.addMember(id, groupId, participant, memberOptions),
+    removeGroupMember: (id, groupId, participant) => group.removeMember(id, groupId, participant),
+    setGroupAdmin: (id, groupId, participant, isAdmin) => group.setAdmin(id, groupId, participant, isAdmin),
+    leaveGroup: (id, groupId) => group.leaveGroup(id, groupId),
     setClientTiming: (timing) => store.setTiming(timing),
     reset,
     close: () => {

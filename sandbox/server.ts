@@ -14,12 +14,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   CLIENT_OPERATIONS,
   CLIENT_ROUTES,
+  GROUP_OPERATIONS,
   OPERATION_PERMISSIONS,
   type ClientOperation,
+  type GroupOperation,
   type Permission,
 } from "../provider/waapi-api";
 import { bearerToken, expectsJson } from "./auth";
 import { apiSegments, type FaultQueue, type RespondFault } from "./faults";
+import { GROUP_ROUTE_OPERATIONS } from "./group-operations";
 import { hookRoutes } from "./hooks";
 import {
   clientMe,
@@ -111,12 +114,13 @@ const API_ROUTES: readonly ApiRoute[] = [
     requestPairingCode,
     rebootClient,
     logoutClient,
+    ...GROUP_ROUTE_OPERATIONS,
   }),
 ];
 
-/** The linked-client routes, where the vocabulary puts them, with the permission it names. */
-function clientRoutes(operations: Record<ClientOperation, Operation>): ApiRoute[] {
-  return CLIENT_OPERATIONS.map((operation) => ({
+/** The linked-client and group routes, where the vocabulary puts them, with the permission it names. */
+function clientRoutes(operations: Record<ClientOperation | GroupOperation, Operation>): ApiRoute[] {
+  return [...CLIENT_OPERATIONS, ...GROUP_OPERATIONS].map((operation) => ({
     method: CLIENT_ROUTES[operation].method,
     url: CLIENT_ROUTES[operation].path.replace("{id}", ":id"),
     permission: OPERATION_PERMISSIONS[operation],

@@ -25,6 +25,7 @@ import {
   type ClientTiming,
   type ClientView,
 } from "./client-lifecycle";
+import { copyGroup, type GroupRecord } from "./groups";
 import {
   STATE_VERSION,
   loadState,
@@ -114,6 +115,7 @@ function copyClient(client: ClientRecord): ClientRecord {
 function copyRecord(record: InstanceRecord): InstanceRecord {
   const copy: InstanceRecord = { ...record, instance: copyInstance(record.instance) };
   if (record.client) copy.client = copyClient(record.client);
+  if (record.groups) copy.groups = record.groups.map(copyGroup);
   return copy;
 }
 
@@ -342,6 +344,34 @@ export class SandboxStore {
       this.persist();
     }
     return { ...client.me };
+  }
+
+  // --- the line's groups ---
+
+  /** The line's own contact id: who linked it, or (never linked) the number the sandbox would link. */
+  lineContactId(id: number): string {
+    const record = this.record(id);
+    return record.client?.me?.contactId ?? `${defaultLinkedNumber(id)}@c.us`;
+  }
+
+  /** Copies of the groups the line is in, with what the API does not return (description, settings). */
+  groups(id: number): GroupRecord[] {
+    return (this.record(id).groups ?? []).map(copyGroup);
+  }
+
+  /**
+   * Runs a group step (groups.ts) on the line's groups and keeps the result, also when the step
+   * throws after changing something.
+   */
+  withGroups<T>(id: number, step: (groups: GroupRecord[], line: string, now: number) => T): T {
+    const record = this.record(id);
+    const line = this.lineContactId(id);
+    record.groups ??= [];
+    try {
+      return step(record.groups, line, this.now());
+    } finally {
+      this.persist();
+    }
   }
 
   updateInstance(id: number, changes: InstanceChanges): ApiInstance {

@@ -140,6 +140,33 @@ class SandboxHandle implements TestSandbox {
   rotateQr(id: number): ReturnType<Sandbox["rotateQr"]> {
     return this.sandbox.rotateQr(id);
   }
+  groups(id: number): ReturnType<Sandbox["groups"]> {
+    return this.sandbox.groups(id);
+  }
+  createGroupByHand(
+    ...args: Parameters<Sandbox["createGroupByHand"]>
+  ): ReturnType<Sandbox["createGroupByHand"]> {
+    return this.sandbox.createGroupByHand(...args);
+  }
+  changeGroupByHand(
+    ...args: Parameters<Sandbox["changeGroupByHand"]>
+  ): ReturnType<Sandbox["changeGroupByHand"]> {
+    return this.sandbox.changeGroupByHand(...args);
+  }
+  addGroupMember(...args: Parameters<Sandbox["addGroupMember"]>): ReturnType<Sandbox["addGroupMember"]> {
+    return this.sandbox.addGroupMember(...args);
+  }
+  removeGroupMember(
+    ...args: Parameters<Sandbox["removeGroupMember"]>
+  ): ReturnType<Sandbox["removeGroupMember"]> {
+    return this.sandbox.removeGroupMember(...args);
+  }
+  setGroupAdmin(...args: Parameters<Sandbox["setGroupAdmin"]>): ReturnType<Sandbox["setGroupAdmin"]> {
+    return this.sandbox.setGroupAdmin(...args);
+  }
+  leaveGroup(id: number, groupId: string): void {
+    this.sandbox.leaveGroup(id, groupId);
+  }
   setClientTiming(...args: Parameters<Sandbox["setClientTiming"]>): ReturnType<Sandbox["setClientTiming"]> {
     return this.sandbox.setClientTiming(...args);
   }
