@@ -1,5 +1,6 @@
 import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
 import { describeCodePoint, nameProblem, webhookUrlProblem } from "../rules";
+import type { CheckedInputs, InputFailure } from "../resources/descriptor";
 
 /**
  * What Pulumi puts in place of a value that is not known yet (during a preview, an output of a
@@ -23,18 +24,10 @@ export interface InstanceInputs {
   adoptInstanceId?: number;
 }
 
-/** One bad property and how to fix it (the engine's CheckFailure, named here so the core needs no Pulumi). */
-export interface InputFailure {
-  property: string;
-  reason: string;
-}
+export type { CheckedInputs, InputFailure };
 
-export interface CheckedInputs {
-  inputs: Record<string, unknown>;
-  failures: InputFailure[];
-}
-
-const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents", "adoptInstanceId"] as const;
+/** Every input a WaapiInstance takes, in either door (adoptInstanceId only in the dynamic one). */
+export const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents", "adoptInstanceId"] as const;
 
 /**
  * Validates and normalizes a WaapiInstance's inputs. Makes no API call. Returns one failure per bad
@@ -108,6 +101,39 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
   }
 
   return { inputs, failures };
+}
+
+/**
+ * Inputs that `checkInstanceInputs` passed, typed. The doors hand the lifecycle only checked inputs,
+ * with every value known (create and update run after the preview): anything else is a door's bug,
+ * so this throws rather than send a request built from a wrong shape.
+ */
+export function decodeInstanceInputs(checked: Readonly<Record<string, unknown>>): InstanceInputs {
+  const { name, webhookUrl, webhookEvents, adoptInstanceId } = checked;
+  const unchecked = (property: string): Error =>
+    new TypeError(
+      `WaapiInstance: ${property} reached the lifecycle unchecked (${describe(checked[property])}).`,
+    );
+  if (typeof name !== "string" || name === UNKNOWN_VALUE) throw unchecked("name");
+  const inputs: InstanceInputs = { name };
+  if (webhookUrl !== undefined) {
+    if (typeof webhookUrl !== "string" || webhookUrl === UNKNOWN_VALUE) throw unchecked("webhookUrl");
+    inputs.webhookUrl = webhookUrl;
+  }
+  if (webhookEvents !== undefined) {
+    if (!Array.isArray(webhookEvents)) throw unchecked("webhookEvents");
+    const events: WebhookEvent[] = [];
+    for (const event of webhookEvents as unknown[]) {
+      if (!isWebhookEvent(event)) throw unchecked("webhookEvents");
+      events.push(event);
+    }
+    inputs.webhookEvents = events;
+  }
+  if (adoptInstanceId !== undefined) {
+    if (typeof adoptInstanceId !== "number") throw unchecked("adoptInstanceId");
+    inputs.adoptInstanceId = adoptInstanceId;
+  }
+  return inputs;
 }
 
 function nameReason(name: string): string | undefined {

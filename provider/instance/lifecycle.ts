@@ -6,18 +6,13 @@
  *
  * HTTP details live in the client; what a call means for a Pulumi stack lives here.
  */
-import { createHash } from "node:crypto";
-import {
-  RequestPacer,
-  WaapiClient,
-  WaapiNotFoundError,
-  WaapiPermissionError,
-  WaapiResponseError,
-} from "../client";
+import { WaapiClient, WaapiNotFoundError, WaapiPermissionError, WaapiResponseError } from "../client";
 import type { ApiInstance } from "../waapi-api";
-import { CONFIG_KEYS, ENV_VARS, MissingApiTokenError, resolveSettings, type ConfigSource } from "../settings";
+import { CONFIG_KEYS } from "../settings";
+import { assertSameApi, connect, type Connection } from "../connection";
 import { withPulumiAdvice, type LifecycleCall } from "./advice";
-import { CreationLedger, type Warn } from "./creation";
+import type { Warn } from "./creation";
+import { ResourceInitializationError } from "../resources/descriptor";
 import type { InstanceInputs } from "./inputs";
 import {
   diffInstance,
@@ -28,6 +23,8 @@ import {
 } from "./state";
 
 export type { Warn };
+// Their home is ../connection; exported here too, for the callers that found them here.
+export { assertSameApi, connect, type Connection };
 
 type PropertyBag = Record<string, unknown>;
 
@@ -43,60 +40,6 @@ export type RecordedInstance = InstanceOutputs & { apiBaseUrl: string; adoptInst
 function adoption(bag: { adoptInstanceId?: unknown } | undefined): { adoptInstanceId?: number } {
   const id = bag?.adoptInstanceId;
   return typeof id === "number" ? { adoptInstanceId: id } : {};
-}
-
-/** A configured connection: the client, and the API it talks to (recorded with every instance). */
-export interface Connection {
-  client: WaapiClient;
-  apiBaseUrl: string;
-  /** The account's POSTs, with recovery of those whose answer was lost (see creation.ts). */
-  creations: CreationLedger;
-}
-
-/**
- * The process's connections, one per account and API (and settings): every WaapiInstance a provider
- * process serves shares one client, so the account is listed once before its first POST (see
- * creation.ts), and one pacer spaces all its requests and waits out a 429 for all of them. Keyed by a
- * hash, so the token is not kept a second time.
- */
-const connections = new Map<string, Connection>();
-
-/** A connection from the provider's config (stack config first, then the environment). */
-export function connect(config: ConfigSource | undefined): Connection {
-  const settings = resolveSettings(config);
-  const { apiToken, baseUrl, maxRequestsPerMinute, requestTimeoutMs } = settings;
-  if (!apiToken) throw new MissingApiTokenError();
-  const key = createHash("sha256")
-    .update(JSON.stringify([baseUrl, apiToken, maxRequestsPerMinute, requestTimeoutMs]))
-    .digest("hex");
-  let connection = connections.get(key);
-  if (!connection) {
-    const client = new WaapiClient({
-      apiToken,
-      baseUrl,
-      pacer: new RequestPacer(maxRequestsPerMinute === undefined ? {} : { maxRequestsPerMinute }),
-      ...(requestTimeoutMs === undefined ? {} : { timeoutMs: requestTimeoutMs }),
-    });
-    connection = { client, apiBaseUrl: baseUrl, creations: new CreationLedger() };
-    connections.set(key, connection);
-  }
-  return connection;
-}
-
-/**
- * An instance lives on the API it was created through; a call through another (a stray
- * WAAPI_BASE_URL, a sandbox URL left in the config) would find nothing there, and refresh would then
- * drop real, paid instances from the stack. Refused before anything is sent.
- */
-export function assertSameApi(connection: Connection, recorded: PropertyBag | undefined): void {
-  const recordedUrl = recorded?.["apiBaseUrl"];
-  if (typeof recordedUrl === "string" && recordedUrl !== connection.apiBaseUrl) {
-    throw new Error(
-      `This instance lives on ${recordedUrl}, but the provider is configured for ${connection.apiBaseUrl} ` +
-        `(${CONFIG_KEYS.baseUrl}, or ${ENV_VARS.baseUrl} when that is unset). Nothing was read or changed. ` +
-        `Point ${CONFIG_KEYS.baseUrl} at ${recordedUrl} for this stack.`,
-    );
-  }
 }
 
 /** Runs one lifecycle call, adding Pulumi advice to the client's errors. */
@@ -218,10 +161,19 @@ export function updateInstance(
     assertSameApi(connection, recorded);
     const { client, apiBaseUrl } = connection;
     // The PUT answer lacks owner and trial status: those cannot change, so keep the recorded ones.
-    const outputs = recorded as unknown as InstanceOutputs;
-    const base = { ...outputs, instanceId: outputs.instanceId ?? Number(id) };
+    const base = recordedBase(recorded, id) ?? outputsFromApi(await client.getInstance(id));
     return { ...(await applySettings(client, id, inputs, base)), apiBaseUrl, ...adoption(inputs) };
   });
+}
+
+/** What an update keeps of the recorded outputs; undefined if the state lacks them (then they are read). */
+function recordedBase(
+  recorded: PropertyBag,
+  id: string,
+): Pick<InstanceOutputs, "instanceId" | "owner" | "isTrial"> | undefined {
+  const { instanceId, owner, isTrial } = recorded;
+  if (typeof owner !== "string" || typeof isTrial !== "boolean") return undefined;
+  return { instanceId: typeof instanceId === "number" ? instanceId : Number(id), owner, isTrial };
 }
 
 /**
@@ -324,30 +276,18 @@ export function isShownGone(
   return owners.has(owner) || (owners.size === 0 && deleteMayHaveActed);
 }
 
-/**
- * A create that made (or adopted) an instance but could not apply its settings. `id`, `properties`
- * and `reasons` are the shape the dynamic-provider host turns into a "resource initialization
- * failed" response, which makes Pulumi record the instance in the state; the native door maps the
- * same fields onto the gRPC error.
- */
-export class InstanceInitializationError extends Error {
-  readonly code = "ERR_WAAPI_INSTANCE_INCOMPLETE";
-  readonly reasons: string[];
-
-  constructor(
-    readonly id: string,
-    readonly properties: PropertyBag,
-    how: "created" | "adopted",
-    cause: unknown,
-  ) {
+/** A create that made (or adopted) an instance but could not apply its settings (see ResourceInitializationError). */
+export class InstanceInitializationError extends ResourceInitializationError {
+  constructor(id: string, properties: PropertyBag, how: "created" | "adopted", cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
+      "ERR_WAAPI_INSTANCE_INCOMPLETE",
+      id,
+      properties,
       `WAAPI instance ${id} was ${how} but its settings could not be applied: ${reason} ` +
         `The instance is recorded in the stack; run \`pulumi up\` again to finish configuring it` +
         (how === "created" ? " (no second instance will be created)." : "."),
     );
     this.name = "InstanceInitializationError";
-    // The engine shows the reasons, not the message: give them the whole story.
-    this.reasons = [this.message];
   }
 }

@@ -1,0 +1,28 @@
+/**
+ * The Instance resource as the registry (../resources) lists it: a WhatsApp gateway instance on
+ * waapi.app, served as `WaapiInstance` by the dynamic door and `waapi:index:Instance` by the native one.
+ */
+import { register } from "../resources/descriptor";
+import { DYNAMIC_INSTANCE_TYPE, INSTANCE_TYPE } from "../tokens";
+import { INPUT_PROPERTIES, checkInstanceInputs, decodeInstanceInputs } from "./inputs";
+import { createInstance, deleteInstance, readInstance, updateInstance } from "./lifecycle";
+import { inputsFromOutputs, propertyChanges } from "./state";
+
+export const instanceResource = register({
+  token: INSTANCE_TYPE,
+  dynamicToken: DYNAMIC_INSTANCE_TYPE,
+  dynamicClass: "WaapiInstance",
+  inputs: INPUT_PROPERTIES,
+  // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
+  dynamicOnlyInputs: ["adoptInstanceId"],
+  computedOutputs: ["instanceId", "owner", "isTrial"],
+  unsetOutputs: { webhookEvents: [] },
+  check: checkInstanceInputs,
+  decode: decodeInstanceInputs,
+  changes: propertyChanges,
+  inputsFromOutputs,
+  create: createInstance,
+  read: readInstance,
+  update: updateInstance,
+  delete: deleteInstance,
+});

@@ -1,0 +1,198 @@
+/**
+ * What a resource is, to the doors: one descriptor per resource type, written once in the core and
+ * registered in ./index.ts. Both doors route by type token through the registry, so a resource
+ * added there is served by the dynamic door (a `pulumi.dynamic` provider) and the native plugin alike,
+ * with no door file naming it.
+ *
+ * Like pulumi-go-provider's `infer`, a resource is its typed inputs and outputs plus lifecycle calls
+ * over the client; unlike it, the calls take the core's own shapes (a Connection, plain property
+ * bags), never Pulumi's, so the core stays free of both doors.
+ */
+import type { Connection } from "../connection";
+
+/** A bag of property values, as the engine hands them over (secrets already unwrapped). */
+export type PropertyBag = Record<string, unknown>;
+
+/** One bad property and how to fix it (the engine's CheckFailure, named here so the core needs no Pulumi). */
+export interface InputFailure {
+  property: string;
+  reason: string;
+}
+
+/** What `check` answers: the normalized inputs (unknown values kept as they are), or why they are bad. */
+export interface CheckedInputs {
+  inputs: PropertyBag;
+  failures: InputFailure[];
+}
+
+/** Tells the user something while a call goes on (the doors print it with the resource). */
+export type Warn = (message: string) => void;
+
+/** How one declared property differs from what is recorded (Pulumi's PropertyDiff kinds, minus replacement). */
+export type PropertyChangeKind = "add" | "update" | "delete";
+
+export interface PropertyChange {
+  property: string;
+  kind: PropertyChangeKind;
+}
+
+/**
+ * One resource type. `Inputs` are the checked inputs as the lifecycle takes them, `Outputs` what the
+ * state records. Every change is an update in place: no resource here is ever replaced (replacing
+ * would delete something paid for, or something people use).
+ */
+export interface ResourceDescriptor<Inputs extends object, Outputs extends object> {
+  /** The native plugin's type token, e.g. `waapi:index:Instance`. */
+  readonly token: string;
+  /** The dynamic door's type token (`pulumi-nodejs:dynamic/waapi:<Type>`), which the native one aliases. */
+  readonly dynamicToken: string;
+  /** The dynamic door's class, e.g. `WaapiInstance` (the native one is the token's last part). */
+  readonly dynamicClass: string;
+  /** Every input a program may declare, in either door. */
+  readonly inputs: readonly string[];
+  /**
+   * Inputs only the dynamic door takes, standing in for something the native door does with a
+   * resource option (adoptInstanceId for `import`). The native door refuses them in check, and drops
+   * what a resource moved from the dynamic door still records of them.
+   */
+  readonly dynamicOnlyInputs: readonly string[];
+  /** Outputs that only the API can tell: unknown in the preview of a create. */
+  readonly computedOutputs: readonly string[];
+  /** What an output records when its input is unset (so a preview shows what the state will hold). */
+  readonly unsetOutputs: Readonly<PropertyBag>;
+
+  /** Validates and normalizes the inputs; makes no API call. One failure per bad property, naming the fix. */
+  check(news: Readonly<PropertyBag>): CheckedInputs;
+  /** The checked inputs as the lifecycle takes them; throws if they were not checked (a door's bug). */
+  decode(checked: Readonly<PropertyBag>): Inputs;
+  /** The declared properties whose meaning differs between recorded outputs and new inputs. */
+  changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
+  /** The inputs that declare `outputs` exactly, in check's shape: refresh and import record these. */
+  inputsFromOutputs(outputs: Outputs): Inputs;
+
+  create(connection: Connection, inputs: Inputs, warn?: Warn): Promise<{ id: string; outputs: Outputs }>;
+  /** The live resource, or undefined when it is gone. `recorded`: the recorded outputs, if any (not at import). */
+  read(connection: Connection, id: string, recorded?: PropertyBag): Promise<Outputs | undefined>;
+  update(connection: Connection, id: string, recorded: PropertyBag, inputs: Inputs): Promise<Outputs>;
+  delete(connection: Connection, id: string, recorded?: PropertyBag): Promise<void>;
+}
+
+/**
+ * A resource as the doors hold it: the descriptor with its types erased to property bags, decoded at
+ * this one seam so that no door casts. Made by `register` from a typed descriptor.
+ */
+export interface Resource {
+  readonly token: string;
+  readonly dynamicToken: string;
+  readonly dynamicClass: string;
+  readonly inputs: readonly string[];
+  readonly dynamicOnlyInputs: readonly string[];
+  readonly computedOutputs: readonly string[];
+  readonly unsetOutputs: Readonly<PropertyBag>;
+  check(news: Readonly<PropertyBag>): CheckedInputs;
+  changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
+  create(
+    connection: Connection,
+    checked: PropertyBag,
+    warn?: Warn,
+  ): Promise<{ id: string; outputs: PropertyBag }>;
+  /** The live outputs and the inputs that declare them, or undefined when the resource is gone. */
+  read(
+    connection: Connection,
+    id: string,
+    recorded?: PropertyBag,
+  ): Promise<{ outputs: PropertyBag; inputs: PropertyBag } | undefined>;
+  update(
+    connection: Connection,
+    id: string,
+    recorded: PropertyBag,
+    checked: PropertyBag,
+  ): Promise<PropertyBag>;
+  delete(connection: Connection, id: string, recorded?: PropertyBag): Promise<void>;
+}
+
+/** A typed descriptor as the registry lists it. */
+export function register<Inputs extends object, Outputs extends object>(
+  descriptor: ResourceDescriptor<Inputs, Outputs>,
+): Resource {
+  const d = descriptor;
+  return {
+    token: d.token,
+    dynamicToken: d.dynamicToken,
+    dynamicClass: d.dynamicClass,
+    inputs: d.inputs,
+    dynamicOnlyInputs: d.dynamicOnlyInputs,
+    computedOutputs: d.computedOutputs,
+    unsetOutputs: d.unsetOutputs,
+    check: (news) => d.check(news),
+    changes: (olds, news) => d.changes(olds, news),
+    create: async (connection, checked, warn) => {
+      const { id, outputs } = await d.create(connection, d.decode(checked), warn);
+      return { id, outputs: bag(outputs) };
+    },
+    read: async (connection, id, recorded) => {
+      const live = await d.read(connection, id, recorded);
+      return live && { outputs: bag(live), inputs: bag(d.inputsFromOutputs(live)) };
+    },
+    update: async (connection, id, recorded, checked) =>
+      bag(await d.update(connection, id, recorded, d.decode(checked))),
+    delete: (connection, id, recorded) => d.delete(connection, id, recorded),
+  };
+}
+
+/**
+ * A create that made something but could not finish it (an instance created whose settings failed).
+ * `id`, `properties` and `reasons` are the shape the dynamic-provider host turns into a "resource
+ * initialization failed" response, which makes Pulumi record the resource in the state; the native
+ * door maps the same fields onto the gRPC error. The next `up` then finishes it instead of making a
+ * second one.
+ */
+export class ResourceInitializationError extends Error {
+  /** The engine shows the reasons, not the message: give them the whole story. */
+  readonly reasons: string[];
+
+  constructor(
+    readonly code: string,
+    readonly id: string,
+    readonly properties: PropertyBag,
+    message: string,
+  ) {
+    super(message);
+    this.reasons = [message];
+  }
+}
+
+/** A typed record as a property bag (its own enumerable properties, as the wire carries them). */
+function bag(value: object): PropertyBag {
+  return Object.fromEntries(Object.entries(value));
+}
+
+/** A function (a data source) of the provider: checked arguments in, a result bag out. */
+export interface FunctionDescriptor<Args> {
+  /** The native plugin's function token, e.g. `waapi:index:getInstance`. */
+  readonly token: string;
+  /** The arguments, typed, or why they are bad (one failure per bad argument, naming the fix). */
+  check(args: Readonly<PropertyBag>): { args: Args } | { failures: InputFailure[] };
+  invoke(connection: Connection, args: Args): Promise<PropertyBag>;
+}
+
+/** A function as the doors hold it (its argument type erased, see `register`). */
+export interface ProviderFunction {
+  readonly token: string;
+  /** Checks the arguments and calls the function; failures instead of a result when they are bad. */
+  invoke(
+    connection: () => Promise<Connection>,
+    args: Readonly<PropertyBag>,
+  ): Promise<{ result: PropertyBag } | { failures: InputFailure[] }>;
+}
+
+export function registerFunction<Args>(descriptor: FunctionDescriptor<Args>): ProviderFunction {
+  return {
+    token: descriptor.token,
+    invoke: async (connection, args) => {
+      const checked = descriptor.check(args);
+      if ("failures" in checked) return checked;
+      return { result: await descriptor.invoke(await connection(), checked.args) };
+    },
+  };
+}
