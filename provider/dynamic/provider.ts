@@ -1,6 +1,7 @@
 import * as nodeModule from "node:module";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Lifecycle from "./lifecycle";
+import { INSTANCE_TYPE } from "../tokens";
 
 /**
  * The package subpath of the lifecycle implementation (see package.json "exports"). It is resolved
@@ -21,9 +22,23 @@ const LIFECYCLE_MODULE = "pulumi-waapi/internal/instance-lifecycle";
  * as stable as users' states are. A constant: the host configures one provider per distinct text, and
  * package upgrades leave the state alone. It must never hold the API token.
  */
-export const PROVIDER_SHIM =
-  `exports.handler = () => require("module").createRequire(process.cwd() + "/package.json")` +
-  `(${JSON.stringify(LIFECYCLE_MODULE)}).provider();\n`;
+export const PROVIDER_SHIM = shimCalling("");
+
+/**
+ * The `__provider` of a dynamic resource of type `token` (a registry token): WaapiInstance's is
+ * PROVIDER_SHIM as 0.2.0 wrote it, so no stored state sees it change; any other resource's names its
+ * token, which `provider(token)` serves.
+ */
+export function providerShim(token: string): string {
+  return token === INSTANCE_TYPE ? PROVIDER_SHIM : shimCalling(JSON.stringify(token));
+}
+
+function shimCalling(providerArgs: string): string {
+  return (
+    `exports.handler = () => require("module").createRequire(process.cwd() + "/package.json")` +
+    `(${JSON.stringify(LIFECYCLE_MODULE)}).provider(${providerArgs});\n`
+  );
+}
 
 /**
  * The provider as pulumi-waapi 0.1.0 stored it: `pulumi.dynamic.Resource` serialized this class into

@@ -1,14 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { WebhookEvent } from "../waapi-api";
-import { PROVIDER_KEY } from "../instance/inputs";
-import { PROVIDER_SHIM } from "./provider";
-
-/**
- * The type `pulumi.dynamic.Resource` would give it (`pulumi-nodejs:dynamic/<module>:<type>`): the
- * dynamic-provider host serves it, and states written by 0.1.0 (a `pulumi.dynamic.Resource`) keep
- * their resources' URNs.
- */
-const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
+import { instanceResource } from "../instance/resource";
+import { DynamicResource } from "./dynamic-resource";
 
 /**
  * The inputs of a WaapiInstance. Every one of them is updated in place: none replaces the instance.
@@ -44,7 +37,7 @@ export interface WaapiInstanceArgs {
  * instance and permanently lowers the account's instance limit: use the `protect` or
  * `retainOnDelete` resource options where that must not happen.
  */
-export class WaapiInstance extends pulumi.CustomResource {
+export class WaapiInstance extends DynamicResource {
   /**
    * WAAPI's id of the instance (the resource id is the same number).
    *
@@ -69,54 +62,8 @@ export class WaapiInstance extends pulumi.CustomResource {
   declare public readonly apiBaseUrl: pulumi.Output<string>;
 
   constructor(name: string, args: WaapiInstanceArgs, opts?: pulumi.CustomResourceOptions) {
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0; // see withCallerStack, below
-    try {
-      // What pulumi.dynamic.Resource does, minus serializing a provider object for every resource:
-      // the provider is the constant PROVIDER_SHIM (see ./provider.ts).
-      super(
-        DYNAMIC_RESOURCE_TYPE,
-        name,
-        {
-          // Output-only properties: registered as undefined so the engine fills them in.
-          owner: undefined,
-          isTrial: undefined,
-          apiBaseUrl: undefined,
-          // Every key the program gave, not just the known ones: a misspelt `webhookURL` (from a
-          // JavaScript program, or args read from stack config) must reach `check` and fail the
-          // preview, rather than vanish and leave `webhookUrl` unset — which clears the live webhook.
-          ...args,
-          [PROVIDER_KEY]: PROVIDER_SHIM,
-        },
-        opts,
-      );
-    } catch (error) {
-      Error.stackTraceLimit = stackTraceLimit;
-      throw withCallerStack(error);
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-    }
+    // instanceId is no registered output: it is derived from the resource id (see above).
+    super(instanceResource, ["owner", "isTrial", "apiBaseUrl"], name, args, opts);
     this.instanceId = this.id.apply(Number);
   }
-}
-
-/**
- * Why the constructor runs `super()` with a stack trace limit of 0 (restored right after: only the
- * registration's synchronous part runs in between).
- *
- * Registering a resource makes four promises per property, and Pulumi's `debuggablePromise` records
- * `new Error().stack` on each, for nothing but its report of leaked promises. In a TypeScript program
- * ts-node source-maps every frame of every such stack: 28 stack traces for a WaapiInstance's seven
- * properties, most of its CPU time in a program (profiled with `BENCH_CPU_PROF=dir make bench`).
- *
- * Nothing a user sees is lost: Pulumi's source position of the resource comes from
- * `Resource.callsites`, which sets its own unlimited limit, and a leak report still names the resource
- * and property (the promise's context). An error `super()` throws gets the stack of this constructor's
- * caller instead of none.
- */
-function withCallerStack(error: unknown): unknown {
-  if (error instanceof Error && !/\n\s+at /.test(error.stack ?? "")) {
-    Error.captureStackTrace(error, WaapiInstance);
-  }
-  return error;
 }
