@@ -138,7 +138,7 @@ function bundle() {
   return Buffer.from(result.outputFiles[0].contents);
 }
 
-/** The assets server.ts reads through packageFile(): the version and the schema. */
+/** The assets native/package-files.ts reads through packageFile(): the version and the schema. */
 function assets() {
   const { name, version, license } = JSON.parse(fs.readFileSync(join(ROOT, "package.json"), "utf8"));
   return {
