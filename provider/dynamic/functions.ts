@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource } from "../settings";
-import { connect } from "../instance/lifecycle";
+import { connect } from "../connection";
 import { lineStatus, type InstanceStatusResult } from "../instance/line-status";
 
 export type { InstanceStatusResult };

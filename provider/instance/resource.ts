@@ -5,6 +5,7 @@
 import { register } from "../resources/descriptor";
 import { DYNAMIC_INSTANCE_TYPE, INSTANCE_TYPE } from "../tokens";
 import { INPUT_PROPERTIES, checkInstanceInputs, decodeInstanceInputs } from "./inputs";
+import { linkHint } from "./line-status";
 import { createInstance, deleteInstance, readInstance, updateInstance } from "./lifecycle";
 import { inputsFromOutputs, propertyChanges } from "./state";
 
@@ -22,6 +23,8 @@ export const instanceResource = register({
   changes: propertyChanges,
   inputsFromOutputs,
   create: createInstance,
+  // A new line is no WhatsApp line until a phone links it: say how, under the resource.
+  createdNote: (urn, outputs) => linkHint(urn, outputs.instanceId),
   read: readInstance,
   update: updateInstance,
   delete: deleteInstance,

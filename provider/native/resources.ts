@@ -92,7 +92,8 @@ export class ResourceCalls {
     const warn = (message: string): void =>
       void warnings.push(this.engineLog.warn(message, request.getUrn()));
     try {
-      const { id, outputs } = await resource.create(await this.config.connected(), values, warn);
+      const { id, outputs, note } = await resource.create(await this.config.connected(), values, warn);
+      if (note) warnings.push(this.engineLog.info(note(request.getUrn()), request.getUrn()));
       await Promise.all(warnings);
       return new rpc.CreateResponse().setId(id).setProperties(toStruct(wrapSecrets(outputs, secrets)));
     } catch (error) {

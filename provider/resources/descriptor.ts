@@ -71,6 +71,11 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
   inputsFromOutputs(outputs: Outputs): Inputs;
 
   create(connection: Connection, inputs: Inputs, warn?: Warn): Promise<{ id: string; outputs: Outputs }>;
+  /**
+   * Opt-in: a note for the person running Pulumi under a resource just created (`urn`), e.g. what to
+   * do next. The native door prints it as the engine's info; a dynamic provider has no way to.
+   */
+  createdNote?(urn: string, outputs: Outputs): string;
   /** The live resource, or undefined when it is gone. `recorded`: the recorded outputs, if any (not at import). */
   read(connection: Connection, id: string, recorded?: PropertyBag): Promise<Outputs | undefined>;
   update(connection: Connection, id: string, recorded: PropertyBag, inputs: Inputs): Promise<Outputs>;
@@ -91,11 +96,12 @@ export interface Resource {
   readonly unsetOutputs: Readonly<PropertyBag>;
   check(news: Readonly<PropertyBag>): CheckedInputs;
   changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
+  /** `note`: the descriptor's createdNote for this resource, if it has one. */
   create(
     connection: Connection,
     checked: PropertyBag,
     warn?: Warn,
-  ): Promise<{ id: string; outputs: PropertyBag }>;
+  ): Promise<{ id: string; outputs: PropertyBag; note?: (urn: string) => string }>;
   /** The live outputs and the inputs that declare them, or undefined when the resource is gone. */
   read(
     connection: Connection,
@@ -128,7 +134,8 @@ export function register<Inputs extends object, Outputs extends object>(
     changes: (olds, news) => d.changes(olds, news),
     create: async (connection, checked, warn) => {
       const { id, outputs } = await d.create(connection, d.decode(checked), warn);
-      return { id, outputs: bag(outputs) };
+      const note = d.createdNote?.bind(d);
+      return { id, outputs: bag(outputs), ...(note && { note: (urn: string) => note(urn, outputs) }) };
     },
     read: async (connection, id, recorded) => {
       const live = await d.read(connection, id, recorded);

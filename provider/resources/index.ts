@@ -3,7 +3,7 @@
  * folder of the core. Both doors route by token through these lists; to add a resource, write its
  * descriptor (see ./descriptor.ts and docs/architecture.md) and add it here.
  */
-import { getInstanceFunction, listInstancesFunction } from "../instance/functions";
+import { getInstanceFunction, getInstanceStatusFunction, listInstancesFunction } from "../instance/functions";
 import { instanceResource } from "../instance/resource";
 import type { ProviderFunction, Resource } from "./descriptor";
 
@@ -13,7 +13,11 @@ export type { ProviderFunction, Resource } from "./descriptor";
 export const RESOURCES: readonly Resource[] = [instanceResource];
 
 /** The functions (native door), in the order the schema lists them. */
-export const FUNCTIONS: readonly ProviderFunction[] = [getInstanceFunction, listInstancesFunction];
+export const FUNCTIONS: readonly ProviderFunction[] = [
+  getInstanceFunction,
+  listInstancesFunction,
+  getInstanceStatusFunction,
+];
 
 /** The resource with native token or dynamic token `token`, if there is one. */
 export function resourceFor(token: string): Resource | undefined {
