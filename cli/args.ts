@@ -52,7 +52,8 @@ export type Command =
 export const USAGE = `Usage:
   pulumi-waapi discover [--format typescript|json|import] [--out FILE]
       Lists the instances of the token's account and writes a Pulumi program that adopts each of them
-      (typescript, the default), the instances as data (json), or a bulk-import file (import).
+      (typescript, the default), the instances as data with the WhatsApp groups of each linked line
+      (json), or a bulk-import file (import).
   pulumi-waapi drift [--cwd DIR] [--stack NAME] [--format text|markdown|json]
       Runs \`pulumi preview --refresh --json\` for the stack and reports, per instance, what differs
       from the program. Exit codes: 0 no drift, 7 drift, 1 error.

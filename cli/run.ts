@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { RequestPacer, WaapiClient } from "../provider/client";
 import { CONFIG_KEYS, ENV_VARS, resolveSettings, type ProviderSettings } from "../provider/settings";
 import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
-import { discoverInstances, renderDiscovered } from "./discover";
+import { discoverInstances, discoverLines, groupCount, renderDiscovered } from "./discover";
 import { runDrift } from "./drift";
 import { renderDriftReport } from "./drift-report";
 import { checkHealth } from "./health";
@@ -92,7 +92,8 @@ async function discover(command: Extract<Command, { command: "discover" }>, io: 
   }
   const client = new WaapiClient({ apiToken: settings.apiToken, baseUrl: settings.baseUrl });
   const instances = await discoverInstances(client);
-  const text = renderDiscovered(instances, command.format);
+  const lines = await discoverLines(client, instances);
+  const text = renderDiscovered(instances, command.format, lines);
   if (command.out === undefined) {
     io.stdout(text);
   } else {
@@ -104,9 +105,21 @@ async function discover(command: Extract<Command, { command: "discover" }>, io: 
       ? `The account has no instances on ${where}: nothing to adopt` +
           (command.format === "typescript" ? "; the program declares no resources.\n" : ".\n")
       : `Found ${instances.length} instance${instances.length === 1 ? "" : "s"} on ${where}` +
+          groupSummary(lines) +
           (command.out === undefined ? ".\n" : `; wrote ${command.out}.\n`),
   );
+  for (const [instanceId, line] of lines) {
+    if (line.problem !== undefined)
+      io.stderr(`Could not read the groups of instance ${instanceId}: ${line.problem}\n`);
+  }
   return EXIT.ok;
+}
+
+/** ", 3 groups on 2 linked lines" — or on none: only a linked (ready) line's groups can be read. */
+function groupSummary(lines: Parameters<typeof groupCount>[0]): string {
+  const { groups, readyLines } = groupCount(lines);
+  if (readyLines === 0) return ", no line linked (groups are read from linked lines only)";
+  return `, ${groups} group${groups === 1 ? "" : "s"} on ${readyLines} linked line${readyLines === 1 ? "" : "s"}`;
 }
 
 async function drift(command: Extract<Command, { command: "drift" }>, io: CommandIo): Promise<number> {

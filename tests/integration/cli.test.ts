@@ -87,10 +87,13 @@ it("writes a program that declares every instance with its live settings, sorted
       opts: { protect: true },
     },
   ]);
-  // One listing is all it takes.
+  // One listing, then each line's status; none is linked, so no group is read.
   expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
     "GET /api/v1/instances",
+    ...ids.map((id) => `GET /api/v1/instances/${id}/client/status`),
   ]);
+  expect(stderr).toContain("no line linked (groups are read from linked lines only)");
+  expect(stdout).not.toContain("WhatsApp group");
 });
 
 it("--format json lists the instances as data; --out writes the file", async () => {
@@ -119,12 +122,112 @@ it("--format json lists the instances as data; --out writes the file", async () 
           webhookEvents: [],
           owner: expect.any(String),
           isTrial: false,
+          lineStatus: expect.stringMatching(/^(booting|qr)$/),
+          groups: null,
         },
       ],
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+it("the groups of linked lines: as data in json, counted in the program; read with read-only calls", async () => {
+  sandbox.setClientTiming({ bootDelayMs: 0, readyDelayMs: 0 });
+  const line = "50664083362@c.us";
+  const [alice, bob, carol] = ["4915112345678@c.us", "4915187654321@c.us", "33612345678@c.us"];
+  const linked = await makeInstanceByHand(sandbox, sandbox.token, { name: "Support" });
+  const unlinked = await makeInstanceByHand(sandbox, sandbox.token, { name: "Spare" });
+  sandbox.scanQr(linked, { phoneNumber: "50664083362" });
+  const oncall = sandbox.createGroupByHand(linked, { subject: "On call", participants: [bob, alice] });
+  sandbox.setGroupAdmin(linked, oncall.id, alice, true);
+  const twin = sandbox.createGroupByHand(linked, { subject: "On call", participants: [carol] });
+  const family = sandbox.createGroupByHand(linked, {
+    subject: "Family",
+    participants: [alice],
+    lineIsAdmin: false,
+  });
+
+  sandbox.clearRequests();
+  const json = await discover(["--format", "json"]);
+  expect(json.code).toBe(0);
+  expect(json.stderr).toContain("Found 2 instances");
+  expect(json.stderr).toContain("3 groups on 1 linked line");
+  const data = JSON.parse(json.stdout) as {
+    instances: { instanceId: number; lineStatus: unknown; groups: unknown }[];
+  };
+  const byId = new Map(data.instances.map((instance) => [instance.instanceId, instance]));
+  expect(byId.get(unlinked)).toMatchObject({
+    lineStatus: expect.stringMatching(/^(booting|qr)$/),
+    groups: null,
+  });
+  const suffix = (id: string): string => id.replace("@g.us", "").slice(-6);
+  expect(byId.get(linked)?.lineStatus).toBe("ready");
+  expect(byId.get(linked)?.groups).toEqual(
+    [
+      {
+        importId: `${linked}/${oncall.id}`,
+        groupId: oncall.id,
+        resourceName: `support-on-call-${suffix(oncall.id)}`,
+        subject: "On call",
+        owner: line,
+        participants: [alice, bob],
+        admins: [alice],
+      },
+      {
+        importId: `${linked}/${twin.id}`,
+        groupId: twin.id,
+        resourceName: `support-on-call-${suffix(twin.id)}`,
+        subject: "On call",
+        owner: line,
+        participants: [carol],
+        admins: [],
+      },
+      {
+        importId: `${linked}/${family.id}`,
+        groupId: family.id,
+        resourceName: "support-family",
+        subject: "Family",
+        owner: alice,
+        // Another's group: its owner is the one left out; the line is a plain member of it.
+        participants: [line],
+        admins: [],
+      },
+    ].sort((a, b) => a.groupId.localeCompare(b.groupId)),
+  );
+  expect(json.stdout).not.toContain("chat.whatsapp.com");
+  // Reads only, though some are POSTs on the wire; nothing was written.
+  expect(
+    sandbox
+      .requests()
+      .filter((request) => request.method !== "GET")
+      .map((request) => request.path.split("/").pop()),
+  ).toEqual(["get-chats", "get-group-info", "get-group-info", "get-group-info"]);
+  expect(sandbox.groups(linked).map((group) => group.participants.length)).toEqual([3, 2, 2]);
+
+  const program = await discover([]);
+  expect(program.stdout).toContain("// The 1 linked line(s) are in 3 WhatsApp group(s), not declared here:");
+  expect(declarationsOf(program.stdout)).toHaveLength(2);
+});
+
+it("a line whose groups cannot be read is reported, and discover still lists the instances", async () => {
+  sandbox.setClientTiming({ bootDelayMs: 0, readyDelayMs: 0 });
+  const linked = await makeInstanceByHand(sandbox, sandbox.token, { name: "Support" });
+  sandbox.scanQr(linked);
+  sandbox.injectFault({
+    match: "POST /instances/:id/client/action/get-chats",
+    kind: "respond",
+    status: 500,
+    times: 5,
+  });
+  const { code, stdout, stderr } = await discover(["--format", "json"]);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toMatchObject({
+    instances: [
+      { instanceId: linked, lineStatus: "ready", groups: null, groupsProblem: expect.stringMatching(/500/) },
+    ],
+  });
+  expect(stderr).toMatch(new RegExp(`Could not read the groups of instance ${linked}: .*500`));
 });
 
 it("an empty account gets a program with no resources, and a note", async () => {
