@@ -231,3 +231,58 @@ export function contactIdFor(member: string): { contactId: string } | { problem:
   const problem = phoneNumberProblem(digits);
   return problem ? { problem } : { contactId: `${digits}@c.us` };
 }
+
+/**
+ * WAAPI's instance ids: positive integers (the API counts from 1) that a JSON number holds exactly.
+ * The client (ids go into URL paths), check (adoptInstanceId) and the functions' arguments all ask
+ * this; each decides which written forms it takes (a resource id is a string of digits).
+ */
+export function isInstanceId(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}
+
+/** An instance id written as text (a resource id, a config value): digits only, then isInstanceId. */
+export function parseInstanceId(text: string): number | undefined {
+  const id = /^\d+$/.test(text) ? Number(text) : undefined;
+  return isInstanceId(id) ? id : undefined;
+}
+
+/** Why a WAAPI base URL cannot be used. */
+export type BaseUrlProblem =
+  | { kind: "not-a-url" }
+  | { kind: "scheme"; scheme: string }
+  | { kind: "query-or-fragment" }
+  /** Plain http:// to another machine: the token, sent with every request, would travel readable. */
+  | { kind: "insecure"; host: string; pathname: string };
+
+/** A base URL as it is recorded with every resource and compared: trimmed, without trailing slashes. */
+export function normalizeBaseUrl(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
+/** localhost, 127.0.0.0/8 and ::1: plain HTTP never leaves the machine there. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * The one base-URL rule (settings, the client and the native plugin's CheckConfig ask it): an
+ * absolute http(s) URL without query or fragment, and https unless it stays on this machine
+ * (loopback, e.g. the WAAPI sandbox). Judged on the normalized URL.
+ */
+export function baseUrlProblem(baseUrl: string): BaseUrlProblem | undefined {
+  let url: URL;
+  try {
+    url = new URL(normalizeBaseUrl(baseUrl));
+  } catch {
+    return { kind: "not-a-url" };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return { kind: "scheme", scheme: url.protocol.replace(/:$/, "") };
+  }
+  if (url.search !== "" || url.hash !== "") return { kind: "query-or-fragment" };
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return { kind: "insecure", host: url.host, pathname: url.pathname };
+  }
+  return undefined;
+}

@@ -1,4 +1,7 @@
 import { DEFAULT_BASE_URL } from "./waapi-api";
+import { baseUrlProblem, normalizeBaseUrl, type BaseUrlProblem } from "./rules";
+
+export { isLoopbackHost } from "./rules";
 
 /**
  * Stack configuration keys, set with `pulumi config set [--secret] waapi:<key> …`. The doc comments are
@@ -58,8 +61,8 @@ export function resolveSettings(
 ): ProviderSettings {
   const pick = (key: keyof typeof CONFIG_KEYS) =>
     nonBlank(config?.get(CONFIG_KEYS[key])) ?? nonBlank(env[ENV_VARS[key]]);
-  const baseUrl = (pick("baseUrl") ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-  assertTokenTravelsSafely(baseUrl);
+  const baseUrl = normalizeBaseUrl(pick("baseUrl") ?? DEFAULT_BASE_URL);
+  assertUsableBaseUrl(baseUrl);
   return {
     apiToken: pick("apiToken"),
     baseUrl,
@@ -77,32 +80,25 @@ function positiveInteger(key: keyof typeof CONFIG_KEYS, value: string | undefine
   );
 }
 
-/** localhost, 127.0.0.0/8 and ::1: plain HTTP never leaves the machine there. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 /**
- * The token goes with every request as a bearer header: over plain `http://` to another machine it
- * would cross the network readable by anyone on the way. Loopback (the sandbox) stays allowed.
+ * Refuses a base URL that breaks the one base-URL rule (rules.ts) before anything is sent: plain
+ * `http://` to another machine would carry the token (a bearer header on every request) readable by
+ * anyone on the way; loopback (the sandbox) stays allowed.
  */
-function assertTokenTravelsSafely(baseUrl: string): void {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    return; // not a URL at all: the client says so, with the value
-  }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) throw new InsecureBaseUrlError(url);
+function assertUsableBaseUrl(baseUrl: string): void {
+  const problem = baseUrlProblem(baseUrl);
+  if (problem?.kind === "insecure") throw new InsecureBaseUrlError(problem);
+  if (problem) throw new InvalidBaseUrlError(baseUrl, problem);
 }
 
 /** A base URL that would send the token in clear text; thrown at the first call that needs the API. */
 export class InsecureBaseUrlError extends Error {
   readonly code = "ERR_WAAPI_INSECURE_BASE_URL";
-  constructor(url: URL) {
+  constructor(readonly problem: Extract<BaseUrlProblem, { kind: "insecure" }>) {
+    const { host, pathname } = problem;
     super(
-      `The WAAPI base URL http://${url.host}${url.pathname} uses plain HTTP to another machine, so the API ` +
-        `token would travel in clear text; nothing was sent. Use https://${url.host}${url.pathname} ` +
+      `The WAAPI base URL http://${host}${pathname} uses plain HTTP to another machine, so the API ` +
+        `token would travel in clear text; nothing was sent. Use https://${host}${pathname} ` +
         `(\`pulumi config set ${CONFIG_KEYS.baseUrl} https://…\`, or ${ENV_VARS.baseUrl}), or unset it for ` +
         `the real service (${DEFAULT_BASE_URL}). Plain http:// is allowed only to loopback ` +
         `(localhost, 127.0.0.1, [::1]), e.g. for the WAAPI sandbox.`,
@@ -110,6 +106,28 @@ export class InsecureBaseUrlError extends Error {
     this.name = "InsecureBaseUrlError";
   }
 }
+
+/** A base URL that is no usable http(s) URL; thrown at the first call that needs the API. */
+export class InvalidBaseUrlError extends Error {
+  readonly code = "ERR_WAAPI_BASE_URL";
+  constructor(
+    readonly baseUrl: string,
+    readonly problem: Exclude<BaseUrlProblem, { kind: "insecure" }>,
+  ) {
+    super(
+      `The WAAPI base URL ${JSON.stringify(baseUrl)} ${BASE_URL_PROBLEMS[problem.kind]}: write it in full, ` +
+        `e.g. ${DEFAULT_BASE_URL} (\`pulumi config set ${CONFIG_KEYS.baseUrl} …\`, or ${ENV_VARS.baseUrl}), ` +
+        `or leave it unset for the real service. Nothing was sent.`,
+    );
+    this.name = "InvalidBaseUrlError";
+  }
+}
+
+const BASE_URL_PROBLEMS = {
+  "not-a-url": "is not an absolute http(s) URL",
+  scheme: "is not an http(s) URL",
+  "query-or-fragment": "has a query or fragment, which a base URL cannot have",
+} as const;
 
 function nonBlank(value: string | undefined): string | undefined {
   const trimmed = value?.trim();

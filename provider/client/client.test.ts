@@ -279,11 +279,13 @@ describe("requests", () => {
     expect(server.seen[0]?.url).toBe("/api/v1/instances/42");
   });
 
-  it("refuses ids that are not plain integers before sending anything", async () => {
+  it("refuses ids that are not positive integers (rules.ts) before sending anything", async () => {
     const server = await startServer(noContent);
     const { client } = makeClient(server.baseUrl);
     await expect(client.getInstance("../users")).rejects.toThrow(TypeError);
-    await expect(client.deleteInstance(-1)).rejects.toThrow(/non-negative integer/);
+    await expect(client.deleteInstance(-1)).rejects.toThrow(/positive integer/);
+    await expect(client.getInstance(0)).rejects.toThrow(/positive integer, got 0/);
+    await expect(client.getInstance("0")).rejects.toThrow(TypeError);
     await expect(client.updateInstance(1.5, {})).rejects.toThrow(TypeError);
     expect(server.seen).toHaveLength(0);
   });

@@ -3,7 +3,16 @@
  * retry policy and typed errors. It knows HTTP and nothing of Pulumi.
  */
 import type { Response } from "got";
-import { contactIdProblem, groupIdProblem, groupSubjectProblem, phoneNumberProblem } from "../rules";
+import {
+  baseUrlProblem,
+  contactIdProblem,
+  groupIdProblem,
+  groupSubjectProblem,
+  isInstanceId,
+  normalizeBaseUrl,
+  parseInstanceId,
+  phoneNumberProblem,
+} from "../rules";
 import {
   CLIENT_ROUTES,
   DEFAULT_BASE_URL,
@@ -226,13 +235,22 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Ids go into the URL path, so only plain integers are allowed (no "../", no "1?x=y"). */
+/** Ids go into the URL path, so only instance ids (rules.ts) are allowed (no "../", no "1?x=y"). */
 function normaliseInstanceId(id: number | string, operation: InstanceOperation): string {
-  if (typeof id === "number" ? Number.isSafeInteger(id) && id >= 0 : /^\d+$/.test(id)) return String(id);
+  const parsed = typeof id === "number" ? id : parseInstanceId(id);
+  if (isInstanceId(parsed)) return String(parsed);
   throw new TypeError(
-    `WaapiClient.${operation}: an instance id must be a non-negative integer, got ${JSON.stringify(id)}`,
+    `WaapiClient.${operation}: an instance id must be a positive integer, got ${JSON.stringify(id)}`,
   );
 }
+
+/** The base-URL rule's refusals (rules.ts), in the client's words. */
+const BASE_URL_PROBLEMS = {
+  "not-a-url": "is not a URL",
+  scheme: "must be an http(s) URL",
+  "query-or-fragment": "must not have a query or fragment",
+  insecure: "must use https to another machine (the token would travel in clear text; http only to loopback)",
+} as const;
 
 /**
  * got, loaded on the first request rather than with this module: a Pulumi program imports the
@@ -269,19 +287,13 @@ export class WaapiClient {
       );
     }
     this.apiToken = options.apiToken.trim();
-    const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    let parsed: URL;
-    try {
-      parsed = new URL(baseUrl);
-    } catch {
-      throw new TypeError(`WaapiClient: baseUrl is not a URL: ${JSON.stringify(baseUrl)}`);
-    }
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-      throw new TypeError(`WaapiClient: baseUrl must be an http(s) URL, got ${parsed.protocol}`);
-    }
-    if (parsed.search !== "" || parsed.hash !== "") {
-      throw new TypeError("WaapiClient: baseUrl must not have a query or fragment");
-    }
+    const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    const problem = baseUrlProblem(baseUrl);
+    if (problem)
+      throw new TypeError(
+        `WaapiClient: baseUrl ${BASE_URL_PROBLEMS[problem.kind]}: ${JSON.stringify(baseUrl)}`,
+      );
+    const parsed = new URL(baseUrl);
     this.baseUrl = baseUrl;
     this.host = parsed.host;
     // Credentials in the base URL are as secret as the token: keep them out of messages too.
@@ -890,8 +902,8 @@ export class WaapiClient {
       return new WaapiResponseError(
         context,
         `it redirected to ${this.describeLocation(answer.location)} instead of answering. Laravel redirects ` +
-          "requests it does not take for API calls to the login page; check that waapi:baseUrl is the API " +
-          `(${DEFAULT_BASE_URL}) and that no proxy drops the Accept header.`,
+          "requests it does not take for API calls to the login page; check that the base URL " +
+          `${this.describeLocation(this.baseUrl)} is the API (${DEFAULT_BASE_URL}) and that no proxy drops the Accept header.`,
       );
     }
     if (parsed === undefined && answer.body.trim() !== "") {
@@ -924,7 +936,7 @@ export class WaapiClient {
       `the body is not JSON (content-type ${JSON.stringify(answer.contentType ?? "none")}, ` +
       `starts with ${JSON.stringify(start)}).` +
       (looksHtml
-        ? " An HTML page usually means waapi:baseUrl does not point at the API " +
+        ? ` An HTML page usually means the base URL ${this.describeLocation(this.baseUrl)} does not point at the API ` +
           `(${DEFAULT_BASE_URL}) or the request was redirected to the login page.`
         : "")
     );

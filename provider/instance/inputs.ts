@@ -1,5 +1,5 @@
 import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
-import { describeCodePoint, nameProblem, webhookUrlProblem } from "../rules";
+import { describeCodePoint, isInstanceId, nameProblem, parseInstanceId, webhookUrlProblem } from "../rules";
 import type { CheckedInputs, InputFailure } from "../resources/descriptor";
 
 /**
@@ -88,11 +88,10 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
   if (adoptInstanceId === UNKNOWN_VALUE) {
     inputs["adoptInstanceId"] = adoptInstanceId;
   } else if (adoptInstanceId !== undefined && adoptInstanceId !== null) {
+    // A number, or digits (from stack config, which holds strings).
     const id =
-      typeof adoptInstanceId === "string" && /^\d+$/.test(adoptInstanceId.trim())
-        ? Number(adoptInstanceId)
-        : adoptInstanceId;
-    if (typeof id === "number" && Number.isSafeInteger(id) && id > 0) inputs["adoptInstanceId"] = id;
+      typeof adoptInstanceId === "string" ? parseInstanceId(adoptInstanceId.trim()) : adoptInstanceId;
+    if (isInstanceId(id)) inputs["adoptInstanceId"] = id;
     else
       fail(
         "adoptInstanceId",

@@ -8,6 +8,7 @@
  */
 import type { WaapiClient } from "../client";
 import { LINKED_STATUS, type InstanceStatus } from "../waapi-api";
+import { isInstanceId } from "../rules";
 import { withPulumiAdvice } from "./advice";
 import type { InputFailure } from "./inputs";
 
@@ -37,7 +38,7 @@ export type LineStatusClient = Pick<WaapiClient, "getClientStatus" | "getClientM
 
 /** Why `value` cannot be the function's `instanceId` argument, if it cannot: nothing is sent then. */
 export function instanceIdProblem(value: unknown): InputFailure | undefined {
-  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return undefined;
+  if (isInstanceId(value)) return undefined;
   return {
     property: "instanceId",
     reason: `instanceId must be the numeric id of an instance, e.g. 1234 (an Instance's instanceId output), not ${JSON.stringify(value) ?? String(value)}.`,

@@ -43,21 +43,6 @@ function settingProblem(key: keyof typeof CONFIG_KEYS, value: unknown): string |
   }
 }
 
-/** Why the provider's `baseUrl` cannot be used, if it cannot: not an absolute http(s) URL, or unsafe. */
-function baseUrlProblem(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === UNKNOWN_VALUE || value === "") return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(String(value));
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    return `baseUrl '${String(value)}' is not an absolute http(s) URL: write it in full, e.g. https://waapi.app/api/v1, or leave it unset for the real service.`;
-  }
-  return settingProblem("baseUrl", value);
-}
-
 export class ProviderConfig {
   /** The connection `Configure` made; calls that need the API await it (a missing token fails there). */
   private connection: Promise<Connection> | undefined;
@@ -75,9 +60,8 @@ export class ProviderConfig {
     const news = fromStruct(request.getNews());
     const { values } = unwrapSecrets(news);
     const failures: InputFailure[] = [];
-    const problem = baseUrlProblem(values["baseUrl"]);
-    if (problem) failures.push({ property: "baseUrl", reason: problem });
-    for (const key of ["maxRequestsPerMinute", "requestTimeoutMs"] as const) {
+    // settings.ts applies the one base-URL rule (rules.ts), as it does for the dynamic door.
+    for (const key of ["baseUrl", "maxRequestsPerMinute", "requestTimeoutMs"] as const) {
       const reason = settingProblem(key, values[key]);
       if (reason) failures.push({ property: key, reason });
     }
