@@ -104,6 +104,16 @@ export function compileResponses(document: unknown, ajv: Ajv2020): Validators {
     pairingCode: compile("pairingCode"),
     reboot: compile("reboot"),
     logout: compile("logout"),
+    chats: compile("chats"),
+    createGroup: compile("createGroup"),
+    groupInfo: compile("groupInfo"),
+    groupParticipants: compile("groupParticipants"),
+    updateGroupInfo: compile("updateGroupInfo"),
+    updateGroupSettings: compile("updateGroupSettings"),
+    addParticipant: compile("addParticipant"),
+    removeParticipant: compile("removeParticipant"),
+    promoteParticipant: compile("promoteParticipant"),
+    demoteParticipant: compile("demoteParticipant"),
   };
 }
 

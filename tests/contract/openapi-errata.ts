@@ -51,7 +51,25 @@ export const RESPONSES = {
   pairingCode: response200("/instances/{id}/client/action/request-pairing-code", "post"),
   reboot: response200("/instances/{id}/client/action/reboot", "post"),
   logout: response200("/instances/{id}/client/action/logout", "post"),
+  chats: response200("/instances/{id}/client/action/get-chats", "post"),
+  createGroup: response200("/instances/{id}/client/action/create-group", "post"),
+  groupInfo: response200("/instances/{id}/client/action/get-group-info", "post"),
+  groupParticipants: response200("/instances/{id}/client/action/get-group-participants", "post"),
+  updateGroupInfo: response200("/instances/{id}/client/action/update-group-info", "post"),
+  updateGroupSettings: response200("/instances/{id}/client/action/update-group-settings", "post"),
+  addParticipant: response200("/instances/{id}/client/action/add-group-participant", "post"),
+  removeParticipant: response200("/instances/{id}/client/action/remove-group-participant", "post"),
+  promoteParticipant: response200("/instances/{id}/client/action/promote-group-participant", "post"),
+  demoteParticipant: response200("/instances/{id}/client/action/demote-group-participant", "post"),
 } as const;
+
+/** The member actions, whose `data` the contract publishes with `"properties": []`. */
+const MEMBER_ANSWERS = [
+  RESPONSES.addParticipant,
+  RESPONSES.removeParticipant,
+  RESPONSES.promoteParticipant,
+  RESPONSES.demoteParticipant,
+] as const;
 
 /** The linked-client answers beyond the status, the key of the object each carries, and that object's keys. */
 const CLIENT_ANSWERS = [
@@ -190,6 +208,14 @@ export const ERRATA: readonly Erratum[] = [
       "does not even compile here. It reads as the example of what the server sends, PHP's empty " +
       "array `[]`; the erratum types it as that: an empty array.",
   },
+  ...MEMBER_ANSWERS.map((response): Erratum => ({
+    pointer: `${response}/properties/data`,
+    published: { type: "object", properties: [] },
+    applied: { type: "object", maxProperties: 0 },
+    why:
+      '`"properties": []` is not a map of schemas, so strict mode refuses it. It says the data holds ' +
+      "nothing (the description: the answer is empty); the erratum says that: an object with no keys.",
+  })),
 ];
 
 const INSTANCE_KEYS = ["id", "name", "owner", "webhook_url", "webhook_events", "is_trial"];

@@ -383,3 +383,109 @@ describe("the validation can fail", () => {
     expect(isDeepStrictEqual(Object.keys(validators).sort(), Object.keys(RESPONSES).sort())).toBe(true);
   });
 });
+
+describe("the sandbox's group answers", () => {
+  const sb = useSandbox({ clientTiming: { bootDelayMs: 0, readyDelayMs: 0, qrRotationMs: 600_000 } });
+  const ALICE = "4915112345678@c.us";
+  const BOB = "4915187654321@c.us";
+
+  async function answer(path: string, body: unknown): Promise<unknown> {
+    const res = await fetch(`${sb.baseUrl}${path}`, {
+      method: "POST",
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${sb.token}`,
+      },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return res.json();
+  }
+
+  test("every group route, on a ready line, and refused on one that is not", async () => {
+    const created = (await (
+      await fetch(`${sb.baseUrl}/instances`, {
+        method: "POST",
+        headers: { Accept: "application/json", Authorization: `Bearer ${sb.token}` },
+      })
+    ).json()) as { instance: { id: number } };
+    const id = created.instance.id;
+    sb.scanQr(id);
+    const action = (name: string): string => `/instances/${id}/client/action/${name}`;
+    const group = await answer(action("create-group"), {
+      groupName: "On call",
+      groupParticipants: [ALICE, "0123@c.us"],
+    });
+    expect(group).toMatchObject({ status: "success", data: { missingParticipants: ["0123@c.us"] } });
+    expectValid("createGroup", group);
+    const chatId = (group as { data: { gid: { _serialized: string } } }).data.gid._serialized;
+    const cases: [ResponseName, string, unknown][] = [
+      ["groupInfo", "get-group-info", { chatId }],
+      ["groupParticipants", "get-group-participants", { chatId }],
+      ["updateGroupInfo", "update-group-info", { chatId, subject: "Incidents", description: "d" }],
+      ["updateGroupSettings", "update-group-settings", { chatId, messageAdminOnly: true }],
+      ["addParticipant", "add-group-participant", { chatId, participant: BOB }],
+      ["promoteParticipant", "promote-group-participant", { chatId, participant: BOB }],
+      ["demoteParticipant", "demote-group-participant", { chatId, participant: BOB }],
+      ["removeParticipant", "remove-group-participant", { chatId, participant: BOB }],
+      ["chats", "get-chats", { offset: 0, limit: 10 }],
+    ];
+    for (const [name, route, body] of cases) {
+      const ok = await answer(action(route), body);
+      expect([name, ok]).toEqual([name, expect.objectContaining({ status: "success" })]);
+      expectValid(name, ok);
+    }
+    const refusedStep = await answer(action("remove-group-participant"), { chatId, participant: BOB });
+    expect(refusedStep).toMatchObject({ status: "error" });
+    expectValid("removeParticipant", refusedStep);
+    sb.changeInstance(id, { instanceStatus: "disconnected" });
+    for (const [name, route, body] of cases) {
+      const refused = await answer(action(route), body);
+      expect([name, refused]).toEqual([name, expect.objectContaining({ status: "error" })]);
+      expectValid(name, refused);
+    }
+  });
+});
+
+describe("the group schemas can fail", () => {
+  const self = { self: "http://127.0.0.1:1/api/v1/instances/1001/client/action/x" };
+  const wid = { server: "g.us", user: "120363041234567890", _serialized: "120363041234567890@g.us" };
+  const member = {
+    id: { server: "c.us", user: "1", _serialized: "1@c.us" },
+    isAdmin: true,
+    isSuperAdmin: false,
+  };
+  test.each([
+    [
+      "a missing participant that is not a contact id",
+      "createGroup",
+      { status: "success", data: { gid: wid, missingParticipants: ["bob"] }, links: self },
+    ],
+    [
+      "a group id as a number",
+      "createGroup",
+      { status: "success", data: { gid: { ...wid, _serialized: 1 } }, links: self },
+    ],
+    [
+      "isAdmin as a string",
+      "groupInfo",
+      { status: "success", data: { participants: [{ ...member, isAdmin: "yes" }] }, links: self },
+    ],
+    [
+      "participants as an object",
+      "groupParticipants",
+      { status: "success", data: { participants: member }, links: self },
+    ],
+    ["member data with a key", "addParticipant", { status: "success", data: { added: true }, links: self }],
+    [
+      "messageAdminOnly as a string",
+      "updateGroupSettings",
+      { status: "success", data: { messageAdminOnly: "true" }, links: self },
+    ],
+    ["chats as an object", "chats", { instanceId: "1001", data: {}, status: "success" }],
+    ["status 'ok'", "updateGroupInfo", { status: "ok", data: { gid: wid }, links: self }],
+  ] as const)("rejects %s", (_title, name, body) => {
+    expect(validators[name](body)).toBe(false);
+  });
+});
