@@ -8,6 +8,7 @@
  */
 export { WaapiInstance, type WaapiInstanceArgs } from "./dynamic/resource";
 export { WaapiInstanceProvider } from "./dynamic/provider";
+export { WaapiGroup, type WaapiGroupArgs } from "./dynamic/group";
 export {
   getInstanceStatus,
   getInstanceStatusOutput,

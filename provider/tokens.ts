@@ -18,6 +18,8 @@ export function dynamicToken(type: string): string {
 
 export const INSTANCE_TYPE = nativeToken("Instance");
 export const DYNAMIC_INSTANCE_TYPE = dynamicToken("Instance");
+export const GROUP_TYPE = nativeToken("Group");
+export const DYNAMIC_GROUP_TYPE = dynamicToken("Group");
 export const GET_INSTANCE = nativeToken("getInstance");
 export const LIST_INSTANCES = nativeToken("listInstances");
 export const GET_INSTANCE_STATUS = nativeToken("getInstanceStatus");

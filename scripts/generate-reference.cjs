@@ -10,10 +10,13 @@ const ts = require("typescript");
 
 const ROOT = path.resolve(__dirname, "..");
 const RESOURCE = path.join(ROOT, "provider", "dynamic", "resource.ts");
+const GROUP_RESOURCE = path.join(ROOT, "provider", "dynamic", "group.ts");
 const VOCABULARY = path.join(ROOT, "provider", "waapi-api.ts");
 const README = path.join(ROOT, "README.md");
 const BEGIN = "<!-- BEGIN GENERATED REFERENCE: npm run docs -->";
 const END = "<!-- END GENERATED REFERENCE -->";
+const GROUP_BEGIN = "<!-- BEGIN GENERATED GROUP REFERENCE: npm run docs -->";
+const GROUP_END = "<!-- END GENERATED GROUP REFERENCE -->";
 
 /** @param {string} file */
 function parse(file) {
@@ -87,18 +90,19 @@ function fullComment(node) {
 }
 
 /**
- * WaapiInstance's inputs, outputs and webhook events as the code declares them: the one source of
- * the README reference and of the native plugin's schema (scripts/generate-schema.cjs).
- * @returns {InstanceDescription}
+ * A dynamic resource's inputs (the members of its args interface) and outputs (the `pulumi.Output`
+ * properties of its class) as the code declares them.
+ * @param {string} file @param {string} argsName @param {string} className
+ * @returns {{ inputs: Member[], outputs: Member[] }}
  */
-function describeInstance() {
-  const resource = parse(RESOURCE);
+function describeResource(file, argsName, className) {
+  const resource = parse(file);
   /** @type {Member[]} */
   const inputs = [];
   /** @type {Member[]} */
   const outputs = [];
   resource.forEachChild((node) => {
-    if (ts.isInterfaceDeclaration(node) && node.name.text === "WaapiInstanceArgs") {
+    if (ts.isInterfaceDeclaration(node) && node.name.text === argsName) {
       for (const member of node.members) {
         if (!ts.isPropertySignature(member) || !member.type) continue;
         inputs.push({
@@ -110,7 +114,7 @@ function describeInstance() {
         });
       }
     }
-    if (ts.isClassDeclaration(node) && node.name?.text === "WaapiInstance") {
+    if (ts.isClassDeclaration(node) && node.name?.text === className) {
       for (const member of node.members) {
         if (!ts.isPropertyDeclaration(member) || !member.type?.getText().startsWith("pulumi.Output<"))
           continue;
@@ -125,19 +129,33 @@ function describeInstance() {
       }
     }
   });
+  if (inputs.length === 0 || outputs.length === 0) throw new Error(`reference: ${className} not found`);
+  return { inputs, outputs };
+}
 
+/** WaapiGroup's inputs and outputs: the README's group reference and the schema's Group. */
+function describeGroup() {
+  return describeResource(GROUP_RESOURCE, "WaapiGroupArgs", "WaapiGroup");
+}
+
+/**
+ * WaapiInstance's inputs, outputs and webhook events as the code declares them: the one source of
+ * the README reference and of the native plugin's schema (scripts/generate-schema.cjs).
+ * @returns {InstanceDescription}
+ */
+function describeInstance() {
+  const { inputs, outputs } = describeResource(RESOURCE, "WaapiInstanceArgs", "WaapiInstance");
   const list = constInitializer(VOCABULARY, "WEBHOOK_EVENTS");
   const events =
     list && ts.isArrayLiteralExpression(list)
       ? list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""))
       : [];
-  if (inputs.length === 0 || outputs.length === 0 || events.length === 0)
-    throw new Error("reference: nothing found");
+  if (events.length === 0) throw new Error("reference: nothing found");
   return { inputs, outputs, events };
 }
 
-function reference() {
-  const { inputs, outputs, events } = describeInstance();
+/** @param {Member[]} inputs @param {Member[]} outputs */
+function tables(inputs, outputs) {
   const inputRows = [
     ["input", "type", "meaning"],
     ...inputs.map((m) => [
@@ -150,7 +168,12 @@ function reference() {
     ["output", "type", "meaning"],
     ...outputs.map((m) => [`\`${m.name}\``, `\`${m.type}\``, m.summary]),
   ];
+  return { inputs: table(inputRows), outputs: table(outputRows) };
+}
 
+function reference() {
+  const { inputs, outputs, events } = describeInstance();
+  const tablesOf = tables(inputs, outputs);
   return [
     BEGIN,
     "",
@@ -158,27 +181,66 @@ function reference() {
     "",
     "All of them are updated in place: no change ever replaces an instance.",
     "",
-    table(inputRows),
+    tablesOf.inputs,
     "",
     `\`WebhookEvent\` is one of the ${events.length} events WAAPI knows: ${events.map((e) => `\`${e}\``).join(", ")}.`,
     "",
     "### Outputs",
     "",
-    table(outputRows),
+    tablesOf.outputs,
     "",
     END,
   ].join("\n");
 }
 
-/** The README as it should be. @param {string} readme */
-function withReference(readme) {
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${BEGIN} … ${END} block`);
-  return readme.slice(0, start) + reference() + readme.slice(end + END.length);
+function groupReference() {
+  const { inputs, outputs } = describeGroup();
+  const tablesOf = tables(inputs, outputs);
+  return [
+    GROUP_BEGIN,
+    "",
+    "### Group inputs",
+    "",
+    "All of them but `instanceId` and `adoptGroupId` are updated in place; a Group is never replaced.",
+    "`adoptGroupId` is the TypeScript door's only: other languages use `pulumi import`.",
+    "",
+    tablesOf.inputs,
+    "",
+    "### Group outputs",
+    "",
+    tablesOf.outputs,
+    "",
+    GROUP_END,
+  ].join("\n");
 }
 
-module.exports = { withReference, describeInstance, parse, constInitializer, fullComment, README };
+/** `readme` with the block between `begin` and `end` replaced by `text`. @param {string} readme @param {string} begin @param {string} end @param {string} text */
+function replaceBlock(readme, begin, end, text) {
+  const start = readme.indexOf(begin);
+  const stop = readme.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`README.md lacks the ${begin} … ${end} block`);
+  return readme.slice(0, start) + text + readme.slice(stop + end.length);
+}
+
+/** The README as it should be. @param {string} readme */
+function withReference(readme) {
+  return replaceBlock(
+    replaceBlock(readme, BEGIN, END, reference()),
+    GROUP_BEGIN,
+    GROUP_END,
+    groupReference(),
+  );
+}
+
+module.exports = {
+  withReference,
+  describeInstance,
+  describeGroup,
+  parse,
+  constInitializer,
+  fullComment,
+  README,
+};
 
 if (require.main === module) {
   const current = fs.readFileSync(README, "utf8");

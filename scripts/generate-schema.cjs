@@ -8,13 +8,25 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
-const { describeInstance, parse, constInitializer, fullComment } = require("./generate-reference.cjs");
+const {
+  describeInstance,
+  describeGroup,
+  parse,
+  constInitializer,
+  fullComment,
+} = require("./generate-reference.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const SCHEMA = path.join(ROOT, "provider", "native", "schema.json");
 const SETTINGS = path.join(ROOT, "provider", "settings.ts");
 const PACKAGE = "waapi";
 const INSTANCE = `${PACKAGE}:index:Instance`;
+const GROUP = `${PACKAGE}:index:Group`;
+/** The dynamic WaapiGroup's type token (provider/tokens.ts), which the native Group aliases. */
+const DYNAMIC_GROUP_TYPE = "pulumi-nodejs:dynamic/waapi:Group";
+/** The Group's outputs that are always secrets (GROUP_SECRET_OUTPUTS), and its dynamic-only inputs. */
+const GROUP_STATE = path.join(ROOT, "provider", "resources", "group", "state.ts");
+const GROUP_DYNAMIC_ONLY_INPUTS = ["adoptGroupId"];
 const WEBHOOK_EVENT = `${PACKAGE}:index:WebhookEvent`;
 const INSTANCE_INFO = `${PACKAGE}:index:InstanceInfo`;
 const INSTANCE_STATUS = `${PACKAGE}:index:InstanceStatus`;
@@ -79,6 +91,10 @@ function schemaType(type) {
       return { type: "integer" };
     case "boolean":
       return { type: "boolean" };
+    case "string[]":
+      return { type: "array", items: { type: "string" } };
+    case '"forget" | "removeMembers"': // Group's onDelete: a plain string, its values in the description
+      return { type: "string" };
     case "WebhookEvent[]":
       return { type: "array", items: { $ref: `#/types/${WEBHOOK_EVENT}` } };
     case "InstanceStatus":
@@ -118,6 +134,16 @@ function interfaceMembers(file, name) {
   });
   if (members.length === 0) throw new Error(`generate-schema: ${file} has no interface ${name}`);
   return members;
+}
+
+/** The doc comment of the class `name` in `file`. @param {string} file @param {string} name */
+function classComment(file, name) {
+  let text = "";
+  parse(file).forEachChild((node) => {
+    if (ts.isClassDeclaration(node) && node.name?.text === name) text = fullComment(node);
+  });
+  if (!text) throw new Error(`generate-schema: ${file} has no documented class ${name}`);
+  return plain(text);
 }
 
 /** The doc comment of the function `name` in `file`. @param {string} file @param {string} name */
@@ -181,13 +207,10 @@ function configVariables() {
 
 function schema() {
   const { inputs, outputs, events } = describeInstance();
-  const resourceDescription = (() => {
-    let text = "";
-    parse(path.join(ROOT, "provider", "dynamic", "resource.ts")).forEachChild((node) => {
-      if (ts.isClassDeclaration(node) && node.name?.text === "WaapiInstance") text = fullComment(node);
-    });
-    return plain(text);
-  })();
+  const resourceDescription = classComment(
+    path.join(ROOT, "provider", "dynamic", "resource.ts"),
+    "WaapiInstance",
+  );
   const nativeInputs = inputs.filter((m) => !DYNAMIC_ONLY_INPUTS.includes(m.name));
   const outputProperties = properties(outputs);
   const requiredOutputs = outputs.filter((m) => m.required).map((m) => m.name);
@@ -195,12 +218,21 @@ function schema() {
   const version = PACKAGE_JSON.version;
   const statusMembers = interfaceMembers(LINE_STATUS, "InstanceStatusResult");
   const statusArgs = interfaceMembers(FUNCTIONS, "GetInstanceStatusArgs");
+  const group = describeGroup();
+  const groupInputs = group.inputs.filter((m) => !GROUP_DYNAMIC_ONLY_INPUTS.includes(m.name));
+  const groupSecrets = stringList(GROUP_STATE, "GROUP_SECRET_OUTPUTS");
+  const groupOutputs = Object.fromEntries(
+    Object.entries(properties(group.outputs)).map(([name, property]) => [
+      name,
+      groupSecrets.includes(name) ? { ...property, secret: true } : property,
+    ]),
+  );
 
   return {
     name: PACKAGE,
     displayName: "WAAPI",
     version,
-    description: "WhatsApp gateway instances on waapi.app.",
+    description: "WhatsApp gateway instances on waapi.app, and the WhatsApp groups of their lines.",
     keywords: ["pulumi", "waapi", "whatsapp", "category/utility", "kind/native"],
     homepage: REPOSITORY,
     repository: REPOSITORY,
@@ -246,6 +278,17 @@ function schema() {
         requiredInputs: nativeInputs.filter((m) => m.required).map((m) => m.name),
         properties: outputProperties,
         required: requiredOutputs,
+      },
+      [GROUP]: {
+        description: withExamples(
+          classComment(path.join(ROOT, "provider", "dynamic", "group.ts"), "WaapiGroup"),
+          "A WhatsApp line with a secret webhook and an on-call group, read back and listed",
+        ),
+        aliases: [{ type: DYNAMIC_GROUP_TYPE }],
+        inputProperties: properties(groupInputs),
+        requiredInputs: groupInputs.filter((m) => m.required).map((m) => m.name),
+        properties: groupOutputs,
+        required: group.outputs.filter((m) => m.required).map((m) => m.name),
       },
     },
     functions: {

@@ -182,6 +182,7 @@ it("the Python example uses only names the generated Python SDK defines", () => 
   const defined = [
     "__init__.py",
     "instance.py",
+    "group.py",
     "get_instance.py",
     "list_instances.py",
     "get_instance_status.py",

@@ -60,7 +60,12 @@ const PLUGIN = { resource: true, name: "waapi", version: VERSION, server: SCHEMA
 it("sdk/python is what scripts/gen-sdk.sh writes from schema.json (run `npm run sdk` to update it)", async () => {
   const sdk = await generated("python");
   expect(Object.keys(sdk)).toEqual(
-    expect.arrayContaining(["pyproject.toml", "pulumi_waapi/instance.py", "pulumi_waapi/get_instance.py"]),
+    expect.arrayContaining([
+      "pyproject.toml",
+      "pulumi_waapi/instance.py",
+      "pulumi_waapi/group.py",
+      "pulumi_waapi/get_instance.py",
+    ]),
   );
   // The version the SDK's resources ask the engine for is the plugin's.
   expect(JSON.parse(sdk["pulumi_waapi/pulumi-plugin.json"] ?? "{}")).toEqual(PLUGIN);
@@ -70,13 +75,14 @@ it("sdk/python is what scripts/gen-sdk.sh writes from schema.json (run `npm run 
 it("sdk/nodejs is what scripts/gen-sdk.sh writes from schema.json (run `npm run sdk` to update it)", async () => {
   const sdk = await generated("nodejs");
   expect(Object.keys(sdk)).toEqual(
-    expect.arrayContaining(["package.json", "instance.ts", "getInstance.ts", "listInstances.ts"]),
+    expect.arrayContaining(["package.json", "instance.ts", "group.ts", "getInstance.ts", "listInstances.ts"]),
   );
   const manifest = JSON.parse(sdk["package.json"] ?? "{}") as { version?: string; pulumi?: unknown };
   expect(manifest.version).toBe(VERSION);
   expect(manifest.pulumi).toEqual(PLUGIN);
   // The migration from the dynamic WaapiInstance in place rests on this alias.
   expect(sdk["instance.ts"]).toContain('aliases: [{ type: "pulumi-nodejs:dynamic/waapi:Instance" }]');
+  expect(sdk["group.ts"]).toContain('aliases: [{ type: "pulumi-nodejs:dynamic/waapi:Group" }]');
   expect(tree(join(ROOT, "sdk", "nodejs"))).toEqual(sdk);
 }, 600_000);
 
@@ -114,6 +120,7 @@ it("sdk/java is what scripts/gen-sdk.sh writes from schema.json (run `npm run sd
     expect.arrayContaining([
       "build.gradle",
       "src/main/java/com/pulumi/waapi/Instance.java",
+      "src/main/java/com/pulumi/waapi/Group.java",
       "src/main/java/com/pulumi/waapi/WaapiFunctions.java",
     ]),
   );
@@ -157,5 +164,7 @@ it("the generated Java SDK compiles with javac against the Maven Central artifac
     readFileSync(classPath, "utf8").trim(),
     ...sources,
   ]);
-  expect(readdirSync(join(project, "classes", "com", "pulumi", "waapi"))).toContain("Instance.class");
+  expect(readdirSync(join(project, "classes", "com", "pulumi", "waapi"))).toEqual(
+    expect.arrayContaining(["Instance.class", "Group.class"]),
+  );
 }, 600_000);

@@ -36,7 +36,10 @@ export abstract class DynamicResource extends pulumi.CustomResource {
           ...args,
           [PROVIDER_KEY]: providerShim(resource.token),
         },
-        opts,
+        // Outputs the resource always keeps secret (an invite link) are secrets in the state too.
+        resource.secretOutputs.length > 0
+          ? pulumi.mergeOptions(opts, { additionalSecretOutputs: [...resource.secretOutputs] })
+          : opts,
       );
     } catch (error) {
       Error.stackTraceLimit = stackTraceLimit;

@@ -33,6 +33,11 @@ function resourceOf(request: { getType(): string; getUrn(): string }): Resource 
   return resource;
 }
 
+/** The secret properties of a request, and the outputs the resource always keeps secret. */
+function withSecretOutputs(resource: Resource, secrets: ReadonlySet<string>): Set<string> {
+  return new Set([...secrets, ...resource.secretOutputs]);
+}
+
 /** What a resource moved from the dynamic door may still record, and a native one never does. */
 function dynamicLeftovers(resource: Resource): string[] {
   return [PROVIDER_KEY, ...resource.dynamicOnlyInputs];
@@ -43,6 +48,12 @@ export class ResourceCalls {
     private readonly config: ProviderConfig,
     private readonly engineLog: EngineLog,
   ) {}
+
+  /** A `warn` for the core that prints under resource `urn`; await `warnings` before answering. */
+  private warner(urn: string): { warn: (message: string) => void; warnings: Promise<void>[] } {
+    const warnings: Promise<void>[] = [];
+    return { warn: (message) => void warnings.push(this.engineLog.warn(message, urn)), warnings };
+  }
 
   async check(request: rpc.CheckRequest): Promise<rpc.CheckResponse> {
     const resource = resourceOf(request);
@@ -88,20 +99,20 @@ export class ResourceCalls {
       return new rpc.CreateResponse().setId("").setProperties(toStruct(wrapSecrets(predicted, secrets)));
     }
     // The core's warnings reach the engine before the answer, so they print with this resource.
-    const warnings: Promise<void>[] = [];
-    const warn = (message: string): void =>
-      void warnings.push(this.engineLog.warn(message, request.getUrn()));
+    const { warn, warnings } = this.warner(request.getUrn());
     try {
       const { id, outputs, note } = await resource.create(await this.config.connected(), values, warn);
       if (note) warnings.push(this.engineLog.info(note(request.getUrn()), request.getUrn()));
       await Promise.all(warnings);
-      return new rpc.CreateResponse().setId(id).setProperties(toStruct(wrapSecrets(outputs, secrets)));
+      return new rpc.CreateResponse()
+        .setId(id)
+        .setProperties(toStruct(wrapSecrets(outputs, withSecretOutputs(resource, secrets))));
     } catch (error) {
       await Promise.all(warnings);
       if (!(error instanceof ResourceInitializationError)) throw error;
       throw new NativeInitializationError(
         error.id,
-        wrapSecrets(error.properties, secrets),
+        wrapSecrets(error.properties, withSecretOutputs(resource, secrets)),
         wrapSecrets(values, secrets),
         error.reasons,
         error.message,
@@ -123,7 +134,7 @@ export class ResourceCalls {
     if (!live) return new rpc.ReadResponse().setId("");
     return new rpc.ReadResponse()
       .setId(request.getId())
-      .setProperties(toStruct(wrapSecrets(live.outputs, secrets)))
+      .setProperties(toStruct(wrapSecrets(live.outputs, withSecretOutputs(resource, secrets))))
       .setInputs(toStruct(wrapSecrets(live.inputs, secrets)));
   }
 
@@ -136,20 +147,31 @@ export class ResourceCalls {
       // What only the API tells (ids, owners) cannot change: the preview shows it as recorded.
       const kept = omit(olds, [...resource.inputs, ...leftovers]);
       const predicted = { ...kept, ...resource.unsetOutputs, ...news };
-      return new rpc.UpdateResponse().setProperties(toStruct(wrapSecrets(predicted, secrets)));
+      return new rpc.UpdateResponse().setProperties(
+        toStruct(wrapSecrets(predicted, withSecretOutputs(resource, secrets))),
+      );
     }
     if (resource.changes(olds, news).length === 0) {
       // Only the dynamic door's leftovers differ (see diff): the resource already matches, write nothing.
-      return new rpc.UpdateResponse().setProperties(toStruct(wrapSecrets(omit(olds, leftovers), secrets)));
+      return new rpc.UpdateResponse().setProperties(
+        toStruct(wrapSecrets(omit(olds, leftovers), withSecretOutputs(resource, secrets))),
+      );
     }
     const outputs = await resource.update(await this.config.connected(), request.getId(), olds, news);
-    return new rpc.UpdateResponse().setProperties(toStruct(wrapSecrets(outputs, secrets)));
+    return new rpc.UpdateResponse().setProperties(
+      toStruct(wrapSecrets(outputs, withSecretOutputs(resource, secrets))),
+    );
   }
 
   async delete(request: rpc.DeleteRequest): Promise<Empty> {
     const resource = resourceOf(request);
     const recorded = unwrapSecrets(fromStruct(request.getProperties())).values;
-    await resource.delete(await this.config.connected(), request.getId(), recorded);
+    const { warn, warnings } = this.warner(request.getUrn());
+    try {
+      await resource.delete(await this.config.connected(), request.getId(), recorded, warn);
+    } finally {
+      await Promise.all(warnings);
+    }
     return new Empty();
   }
 }

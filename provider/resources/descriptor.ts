@@ -60,6 +60,8 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
   readonly computedOutputs: readonly string[];
   /** What an output records when its input is unset (so a preview shows what the state will hold). */
   readonly unsetOutputs: Readonly<PropertyBag>;
+  /** Opt-in: outputs that are always secrets (an invite link), whatever the inputs were. */
+  readonly secretOutputs?: readonly string[];
 
   /** Validates and normalizes the inputs; makes no API call. One failure per bad property, naming the fix. */
   check(news: Readonly<PropertyBag>): CheckedInputs;
@@ -79,7 +81,8 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
   /** The live resource, or undefined when it is gone. `recorded`: the recorded outputs, if any (not at import). */
   read(connection: Connection, id: string, recorded?: PropertyBag): Promise<Outputs | undefined>;
   update(connection: Connection, id: string, recorded: PropertyBag, inputs: Inputs): Promise<Outputs>;
-  delete(connection: Connection, id: string, recorded?: PropertyBag): Promise<void>;
+  /** `warn`: what the person running Pulumi must know, e.g. what a delete left behind. */
+  delete(connection: Connection, id: string, recorded?: PropertyBag, warn?: Warn): Promise<void>;
 }
 
 /**
@@ -94,6 +97,7 @@ export interface Resource {
   readonly dynamicOnlyInputs: readonly string[];
   readonly computedOutputs: readonly string[];
   readonly unsetOutputs: Readonly<PropertyBag>;
+  readonly secretOutputs: readonly string[];
   check(news: Readonly<PropertyBag>): CheckedInputs;
   changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
   /** `note`: the descriptor's createdNote for this resource, if it has one. */
@@ -114,7 +118,7 @@ export interface Resource {
     recorded: PropertyBag,
     checked: PropertyBag,
   ): Promise<PropertyBag>;
-  delete(connection: Connection, id: string, recorded?: PropertyBag): Promise<void>;
+  delete(connection: Connection, id: string, recorded?: PropertyBag, warn?: Warn): Promise<void>;
 }
 
 /** A typed descriptor as the registry lists it. */
@@ -130,6 +134,7 @@ export function register<Inputs extends object, Outputs extends object>(
     dynamicOnlyInputs: d.dynamicOnlyInputs,
     computedOutputs: d.computedOutputs,
     unsetOutputs: d.unsetOutputs,
+    secretOutputs: d.secretOutputs ?? [],
     check: (news) => d.check(news),
     changes: (olds, news) => d.changes(olds, news),
     create: async (connection, checked, warn) => {
@@ -143,7 +148,7 @@ export function register<Inputs extends object, Outputs extends object>(
     },
     update: async (connection, id, recorded, checked) =>
       bag(await d.update(connection, id, recorded, d.decode(checked))),
-    delete: (connection, id, recorded) => d.delete(connection, id, recorded),
+    delete: (connection, id, recorded, warn) => d.delete(connection, id, recorded, warn),
   };
 }
 

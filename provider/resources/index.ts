@@ -5,12 +5,13 @@
  */
 import { getInstanceFunction, getInstanceStatusFunction, listInstancesFunction } from "../instance/functions";
 import { instanceResource } from "../instance/resource";
+import { groupResource } from "./group/resource";
 import type { ProviderFunction, Resource } from "./descriptor";
 
 export type { ProviderFunction, Resource } from "./descriptor";
 
 /** The resources, in the order the schema and the reference list them. */
-export const RESOURCES: readonly Resource[] = [instanceResource];
+export const RESOURCES: readonly Resource[] = [instanceResource, groupResource];
 
 /** The functions (native door), in the order the schema lists them. */
 export const FUNCTIONS: readonly ProviderFunction[] = [

@@ -27,11 +27,20 @@ import * as utilities from "./utilities";
  * const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
  * const account = waapi.listInstancesOutput();
  * const line = waapi.getInstanceStatusOutput({ instanceId: support.instanceId });
+ * // A WhatsApp group of the line (once a phone has linked it): members as phone numbers or contact ids.
+ * const oncall = new waapi.Group("oncall", {
+ *   instanceId: support.instanceId,
+ *   subject: "On-call",
+ *   participants: ["+1 555 010 0200", "15550100201@c.us"],
+ *   admins: ["+1 555 010 0200"],
+ *   messagesAdminsOnly: true,
+ * });
  *
  * export const instanceId = support.instanceId;
  * export const owner = live.owner;
  * export const accountInstances = account.instances.apply((instances) => instances.length);
  * export const lineStatus = line.status; // "qr" until a phone links the line, then "ready"
+ * export const groupId = oncall.groupId;
  * ```
  */
 export function getInstanceStatus(args: GetInstanceStatusArgs, opts?: pulumi.InvokeOptions): Promise<GetInstanceStatusResult> {
@@ -90,11 +99,20 @@ export interface GetInstanceStatusResult {
  * const live = waapi.getInstanceOutput({ instanceId: support.instanceId });
  * const account = waapi.listInstancesOutput();
  * const line = waapi.getInstanceStatusOutput({ instanceId: support.instanceId });
+ * // A WhatsApp group of the line (once a phone has linked it): members as phone numbers or contact ids.
+ * const oncall = new waapi.Group("oncall", {
+ *   instanceId: support.instanceId,
+ *   subject: "On-call",
+ *   participants: ["+1 555 010 0200", "15550100201@c.us"],
+ *   admins: ["+1 555 010 0200"],
+ *   messagesAdminsOnly: true,
+ * });
  *
  * export const instanceId = support.instanceId;
  * export const owner = live.owner;
  * export const accountInstances = account.instances.apply((instances) => instances.length);
  * export const lineStatus = line.status; // "qr" until a phone links the line, then "ready"
+ * export const groupId = oncall.groupId;
  * ```
  */
 export function getInstanceStatusOutput(args: GetInstanceStatusOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetInstanceStatusResult> {

@@ -15,6 +15,11 @@ export const getInstanceStatus: typeof import("./getInstanceStatus").getInstance
 export const getInstanceStatusOutput: typeof import("./getInstanceStatus").getInstanceStatusOutput = null as any;
 utilities.lazyLoad(exports, ["getInstanceStatus","getInstanceStatusOutput"], () => require("./getInstanceStatus"));
 
+export { GroupArgs } from "./group";
+export type Group = import("./group").Group;
+export const Group: typeof import("./group").Group = null as any;
+utilities.lazyLoad(exports, ["Group"], () => require("./group"));
+
 export { InstanceArgs } from "./instance";
 export type Instance = import("./instance").Instance;
 export const Instance: typeof import("./instance").Instance = null as any;
@@ -47,6 +52,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "waapi:index:Group":
+                return new Group(name, <any>undefined, { urn })
             case "waapi:index:Instance":
                 return new Instance(name, <any>undefined, { urn })
             default:

@@ -6,7 +6,7 @@
  */
 import { WaapiClient } from "../../provider/client";
 import { CreationLedger } from "../../provider/instance/creation";
-import type { Connection } from "../../provider/instance/lifecycle";
+import type { Connection } from "../../provider/connection";
 import { checkGroupInputs, decodeGroupInputs } from "../../provider/resources/group/inputs";
 import { createGroup, deleteGroup, readGroup, updateGroup } from "../../provider/resources/group/lifecycle";
 import { groupChanges } from "../../provider/resources/group/state";

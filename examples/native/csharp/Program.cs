@@ -27,6 +27,16 @@ return await Deployment.RunAsync(() =>
         InstanceId = support.InstanceId,
     });
 
+    // A WhatsApp group of the line (once a phone has linked it): members as phone numbers or contact ids.
+    var oncall = new Waapi.Group("oncall", new()
+    {
+        InstanceId = support.InstanceId,
+        Subject = "On-call",
+        Participants = new[] { "+1 555 010 0200", "15550100201@c.us" },
+        Admins = new[] { "+1 555 010 0200" },
+        MessagesAdminsOnly = true,
+    });
+
     return new Dictionary<string, object?>
     {
         ["instanceId"] = support.InstanceId,
@@ -34,5 +44,6 @@ return await Deployment.RunAsync(() =>
         ["accountInstances"] = account.Apply(result => result.Instances.Length),
         // "qr" until a phone links the line, then "ready"
         ["lineStatus"] = line.Apply(result => result.Status),
+        ["groupId"] = oncall.GroupId,
     };
 });

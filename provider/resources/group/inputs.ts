@@ -13,15 +13,8 @@ import {
   groupSubjectProblem,
   type ContactProblem,
 } from "../../rules";
-import {
-  PROVIDER_KEY,
-  UNKNOWN_VALUE,
-  closestName,
-  describe,
-  quoteText,
-  type CheckedInputs,
-  type InputFailure,
-} from "../../instance/inputs";
+import { PROVIDER_KEY, UNKNOWN_VALUE, closestName, describe, quoteText } from "../../instance/inputs";
+import type { CheckedInputs, InputFailure } from "../descriptor";
 
 /** What deleting a Group does (WAAPI can neither delete a group nor make the line leave one). */
 export const ON_DELETE = ["forget", "removeMembers"] as const;

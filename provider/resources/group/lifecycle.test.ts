@@ -1,7 +1,7 @@
 import { jest } from "@jest/globals";
 import { WaapiClient, WaapiGroupCreateOutcomeUnknownError, WaapiLineNotReadyError } from "../../client";
 import { CreationLedger } from "../../instance/creation";
-import type { Connection } from "../../instance/lifecycle";
+import type { Connection } from "../../connection";
 import type { GroupInfo } from "../../waapi-api";
 import { decodeGroupInputs, checkGroupInputs } from "./inputs";
 import { createGroup, deleteGroup, readGroup, updateGroup } from "./lifecycle";

@@ -7,7 +7,8 @@
  */
 import { WaapiGroupCreateOutcomeUnknownError, WaapiLineNotReadyError, type WaapiClient } from "../../client";
 import { withPulumiAdvice, type LifecycleCall } from "../../instance/advice";
-import { assertSameApi, type Connection, type Warn } from "../../instance/lifecycle";
+import { assertSameApi, type Connection } from "../../connection";
+import { ResourceInitializationError, type Warn } from "../descriptor";
 import { linkCommand } from "../../instance/line-status";
 import type { GroupInfo } from "../../waapi-api";
 import type { GroupInputs } from "./inputs";
@@ -76,21 +77,17 @@ export class GroupCreateOutcomeUnknownError extends Error {
  * doors turn into "resource initialization failed", and the next `up` finishes it instead of making a
  * second group.
  */
-export class GroupIncompleteError extends Error {
+export class GroupIncompleteError extends ResourceInitializationError {
   override name = "GroupIncompleteError";
-  readonly code = "WAAPI_GROUP_INCOMPLETE";
-  readonly reasons: string[];
-  constructor(
-    readonly id: string,
-    readonly properties: PropertyBag,
-    why: string,
-  ) {
+  constructor(id: string, properties: PropertyBag, why: string) {
     super(
+      "WAAPI_GROUP_INCOMPLETE",
+      id,
+      properties,
       `WhatsApp group ${String(properties["groupId"])} was made on instance ${String(properties["instanceId"])}'s ` +
         `line but not finished: ${why} The group is recorded in the stack; \`pulumi up\` again finishes it ` +
         "(no second group is made).",
     );
-    this.reasons = [this.message];
   }
 }
 

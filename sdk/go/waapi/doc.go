@@ -1,2 +1,2 @@
-// WhatsApp gateway instances on waapi.app.
+// WhatsApp gateway instances on waapi.app, and the WhatsApp groups of their lines.
 package waapi

@@ -39,6 +39,17 @@ import (
 //			live := waapi.LookupInstanceOutput(ctx, waapi.LookupInstanceOutputArgs{InstanceId: support.InstanceId})
 //			account := waapi.ListInstancesOutput(ctx)
 //			line := waapi.GetInstanceStatusOutput(ctx, waapi.GetInstanceStatusOutputArgs{InstanceId: support.InstanceId})
+//			// A WhatsApp group of the line (once a phone has linked it): members as phone numbers or contact ids.
+//			oncall, err := waapi.NewGroup(ctx, "oncall", &waapi.GroupArgs{
+//				InstanceId:         support.InstanceId,
+//				Subject:            pulumi.String("On-call"),
+//				Participants:       pulumi.StringArray{pulumi.String("+1 555 010 0200"), pulumi.String("15550100201@c.us")},
+//				Admins:             pulumi.StringArray{pulumi.String("+1 555 010 0200")},
+//				MessagesAdminsOnly: pulumi.Bool(true),
+//			})
+//			if err != nil {
+//				return err
+//			}
 //
 //			ctx.Export("instanceId", support.InstanceId)
 //			ctx.Export("owner", live.Owner())
@@ -46,6 +57,7 @@ import (
 //				return len(instances)
 //			}))
 //			ctx.Export("lineStatus", line.Status()) // "qr" until a phone links the line, then "ready"
+//			ctx.Export("groupId", oncall.GroupId)
 //			return nil
 //		})
 //	}

@@ -9,6 +9,7 @@ import typing
 from ._enums import *
 from .get_instance import *
 from .get_instance_status import *
+from .group import *
 from .instance import *
 from .list_instances import *
 from .provider import *
@@ -29,6 +30,7 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_waapi",
   "classes": {
+   "waapi:index:Group": "Group",
    "waapi:index:Instance": "Instance"
   }
  }

@@ -1,0 +1,29 @@
+/**
+ * The Group resource as the registry (../index.ts) lists it: a WhatsApp group of a linked WAAPI line,
+ * served as `WaapiGroup` by the dynamic door and `waapi:index:Group` by the native one.
+ */
+import { DYNAMIC_GROUP_TYPE, GROUP_TYPE } from "../../tokens";
+import { register } from "../descriptor";
+import { DEFAULT_ON_DELETE, GROUP_INPUT_PROPERTIES, checkGroupInputs, decodeGroupInputs } from "./inputs";
+import { createGroup, deleteGroup, readGroup, updateGroup } from "./lifecycle";
+import { GROUP_COMPUTED_OUTPUTS, GROUP_SECRET_OUTPUTS, groupChanges, inputsFromOutputs } from "./state";
+
+export const groupResource = register({
+  token: GROUP_TYPE,
+  dynamicToken: DYNAMIC_GROUP_TYPE,
+  dynamicClass: "WaapiGroup",
+  inputs: GROUP_INPUT_PROPERTIES,
+  // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
+  dynamicOnlyInputs: ["adoptGroupId"],
+  computedOutputs: GROUP_COMPUTED_OUTPUTS,
+  unsetOutputs: { admins: [], messagesAdminsOnly: false, onDelete: DEFAULT_ON_DELETE },
+  secretOutputs: GROUP_SECRET_OUTPUTS,
+  check: checkGroupInputs,
+  decode: decodeGroupInputs,
+  changes: groupChanges,
+  inputsFromOutputs,
+  create: createGroup,
+  read: readGroup,
+  update: updateGroup,
+  delete: deleteGroup,
+});
