@@ -1,0 +1,109 @@
+/**
+ * A WaapiGroup through the real Pulumi CLI (tests/e2e/group-program) on a sandbox line made ready
+ * with the sandbox's scan hook: create, a membership update that sends only the difference, a member
+ * added by hand that refresh records and the preview names, adoption with no write, and destroy,
+ * which leaves the group on WhatsApp and sends nothing.
+ */
+import { join } from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { WaapiClient } from "../../provider/client";
+import { expectNoLeak } from "../support/leaks";
+import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
+import { useSandbox } from "../support/sandbox";
+
+const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "group-program");
+const sandbox = useSandbox({ clientTiming: { bootDelayMs: 0, readyDelayMs: 0, qrRotationMs: 600_000 } });
+const stacks = useOfflineStacks();
+
+const ALICE = "4915112345678@c.us";
+const BOB = "4915187654321@c.us";
+const CAROL = "33612345678@c.us";
+
+async function readyLine(): Promise<number> {
+  const client = new WaapiClient({ apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
+  const { id } = await client.createInstance();
+  sandbox.scanQr(id, { phoneNumber: "50664083362", displayName: "On call" });
+  return id;
+}
+
+function groupCalls(): string[] {
+  return sandbox
+    .requests()
+    .filter((request) => request.path.includes("/client/action/"))
+    .map((request) => {
+      const body = request.body as { participant?: string } | null;
+      const action = request.path.split("/").pop() ?? "";
+      return body?.participant ? `${action} ${body.participant}` : action;
+    });
+}
+
+async function declare(stack: Stack, groups: Record<string, Record<string, unknown>>): Promise<void> {
+  await stack.setConfig("groups", { value: JSON.stringify(groups) });
+}
+
+afterAll(() => expectNoLeak(stacks.everything(), e2eSecrets()));
+
+it("creates, updates minimally, sees a member added by hand, adopts with no write, forgets on destroy", async () => {
+  const instanceId = await readyLine();
+  const declared = {
+    instanceId,
+    subject: "On call",
+    participants: ["+49 151 12345678", BOB],
+    admins: [BOB],
+    description: "Pager",
+  };
+  const stack = await stacks.create(PROGRAM_DIR, { apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
+  await declare(stack, { oncall: declared });
+  const created = await stacks.up(stack);
+  const groupId = created.outputs["groupIds"]?.value?.oncall as string;
+  expect(sandbox.groups(instanceId)).toEqual([
+    expect.objectContaining({ id: groupId, subject: "On call", description: "Pager" }),
+  ]);
+  // The invite link lets anyone join: a secret in the state (exportStack shows it decrypted, marked).
+  const state = (await stack.exportStack()).deployment as {
+    resources: { type: string; outputs?: Record<string, unknown> }[];
+  };
+  const recorded = state.resources.find((resource) => resource.type.endsWith(":Group"))?.outputs;
+  expect(recorded?.["inviteLink"]).toEqual({
+    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+    plaintext: JSON.stringify(sandbox.groups(instanceId)[0]?.inviteLink),
+  });
+
+  // Bob stays (no longer an admin), Alice goes, Carol comes in.
+  sandbox.clearRequests();
+  await declare(stack, { oncall: { ...declared, participants: [BOB, CAROL], admins: [] } });
+  await stacks.up(stack);
+  expect(groupCalls()).toEqual([
+    "get-group-info",
+    `add-group-participant ${CAROL}`,
+    `demote-group-participant ${BOB}`,
+    `remove-group-participant ${ALICE}`,
+  ]);
+
+  // Alice is added back on a phone: refresh records her, and the preview wants her out again.
+  sandbox.addGroupMember(instanceId, groupId, ALICE);
+  await stacks.refresh(stack);
+  const preview = await stacks.preview(stack, { diff: true });
+  expect(preview.changeSummary).toMatchObject({ update: 1 });
+  expect(preview.stdout).toContain(ALICE);
+
+  // A second stack takes the same group over: one read, no write.
+  const adopter = await stacks.create(
+    PROGRAM_DIR,
+    { apiToken: sandbox.token, baseUrl: sandbox.baseUrl },
+    "adopter",
+  );
+  sandbox.clearRequests();
+  await declare(adopter, {
+    taken: { instanceId, subject: "On call", participants: [ALICE, BOB, CAROL], adoptGroupId: groupId },
+  });
+  await stacks.up(adopter);
+  expect(groupCalls()).toEqual(["get-group-info"]);
+
+  // Destroy forgets: nothing is sent, and the group is still there.
+  sandbox.clearRequests();
+  await stacks.destroy(stack);
+  await stacks.destroy(adopter);
+  expect(groupCalls()).toEqual([]);
+  expect(sandbox.groups(instanceId)).toHaveLength(1);
+}, 120_000);
