@@ -19,6 +19,7 @@ import { InstanceInitializationError } from "../instance/lifecycle";
 import { instanceResource } from "../instance/resource";
 import { ResourceInitializationError, type Resource } from "../resources/descriptor";
 import { resourceFor } from "../resources";
+import { withTakeOverAdvice } from "./advice";
 
 export { InstanceInitializationError };
 
@@ -93,7 +94,7 @@ function callsOf(resource: Resource) {
         if (error instanceof ResourceInitializationError) {
           Object.assign(error.properties, { [PROVIDER_KEY]: news[PROVIDER_KEY] });
         }
-        throw error;
+        throw withTakeOverAdvice(resource, error);
       }
     },
 

@@ -108,7 +108,10 @@ export function claimName(nonce: string): string {
   return `pulumi-waapi claim ${nonce}`;
 }
 
-/** More untouched instances appeared than POSTs were waiting for one: which are ours cannot be told. */
+/**
+ * More untouched instances appeared than POSTs were waiting for one: which are ours cannot be told.
+ * The doors add how their users take one over (the registry's `mayHaveCreated`).
+ */
 export class AmbiguousCreateError extends Error {
   readonly code = "ERR_WAAPI_CREATE_AMBIGUOUS";
   constructor(
@@ -120,8 +123,7 @@ export class AmbiguousCreateError extends Error {
         `looked, ${candidateIds.length} instances appeared in the account that no answer explains and ` +
         `that no PUT has touched: ${candidateIds.join(", ")}. One may be this resource's, the others ` +
         "someone else's (another `pulumi up`, the dashboard). Nothing was recorded. Running `pulumi up` " +
-        "again takes one of those still as the server made them instead of creating another; or take " +
-        "this resource's over with `adoptInstanceId: <its id>`.",
+        "again takes one of those still as the server made them instead of creating another.",
     );
     this.name = "AmbiguousCreateError";
   }

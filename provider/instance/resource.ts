@@ -2,7 +2,9 @@
  * The Instance resource as the registry (../resources) lists it: a WhatsApp gateway instance on
  * waapi.app, served as `WaapiInstance` by the dynamic door and `waapi:index:Instance` by the native one.
  */
+import { WaapiError } from "../client";
 import { register } from "../resources/descriptor";
+import { AmbiguousCreateError } from "./creation";
 import { DYNAMIC_INSTANCE_TYPE, INSTANCE_TYPE } from "../tokens";
 import { INPUT_PROPERTIES, checkInstanceInputs, decodeInstanceInputs } from "./inputs";
 import { linkHint } from "./line-status";
@@ -16,6 +18,7 @@ export const instanceResource = register({
   inputs: INPUT_PROPERTIES,
   // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
   dynamicOnlyInputs: ["adoptInstanceId"],
+  adoptInput: "adoptInstanceId",
   computedOutputs: ["instanceId", "owner", "isTrial"],
   unsetOutputs: { webhookEvents: [] },
   check: checkInstanceInputs,
@@ -25,6 +28,10 @@ export const instanceResource = register({
   create: createInstance,
   // A new line is no WhatsApp line until a phone links it: say how, under the resource.
   createdNote: (urn, outputs) => linkHint(urn, outputs.instanceId),
+  mayHaveCreated: (error) => {
+    if (error instanceof AmbiguousCreateError) return { candidateIds: error.candidateIds };
+    return error instanceof WaapiError && error.outcomeUnknown ? { candidateIds: [] } : undefined;
+  },
   read: readInstance,
   update: updateInstance,
   delete: deleteInstance,

@@ -9,6 +9,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { PROVIDER_KEY } from "../instance/inputs";
 import { resourceFor, RESOURCES, type Resource } from "../resources";
 import { ResourceInitializationError, type PropertyChange } from "../resources/descriptor";
+import { withTakeOverAdvice } from "./advice";
 import type { ProviderConfig } from "./config";
 import type { EngineLog } from "./engine-log";
 import { UNKNOWN_VALUE, secretsOf, unwrapSecrets, wrapSecrets } from "./properties";
@@ -109,7 +110,7 @@ export class ResourceCalls {
         .setProperties(toStruct(wrapSecrets(outputs, withSecretOutputs(resource, secrets))));
     } catch (error) {
       await Promise.all(warnings);
-      if (!(error instanceof ResourceInitializationError)) throw error;
+      if (!(error instanceof ResourceInitializationError)) throw withTakeOverAdvice(resource, error);
       throw new NativeInitializationError(
         error.id,
         wrapSecrets(error.properties, withSecretOutputs(resource, secrets)),

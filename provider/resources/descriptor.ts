@@ -56,6 +56,8 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
    * what a resource moved from the dynamic door still records of them.
    */
   readonly dynamicOnlyInputs: readonly string[];
+  /** The dynamic door's input that takes an existing resource over (its stand-in for `import`), if any. */
+  readonly adoptInput?: string;
   /** Outputs that only the API can tell: unknown in the preview of a create. */
   readonly computedOutputs: readonly string[];
   /** What an output records when its input is unset (so a preview shows what the state will hold). */
@@ -78,6 +80,12 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
    * do next. The native door prints it as the engine's info; a dynamic provider has no way to.
    */
   createdNote?(urn: string, outputs: Outputs): string;
+  /**
+   * Opt-in: the facts of a failed create that may have made what the stack does not record (its
+   * answer was lost): the ids it may be, none if unknown. The core's error says what happened; each
+   * door adds how its users take such a resource over (adoptInstanceId, or `import`).
+   */
+  mayHaveCreated?(error: unknown): { candidateIds: readonly number[] } | undefined;
   /** The live resource, or undefined when it is gone. `recorded`: the recorded outputs, if any (not at import). */
   read(connection: Connection, id: string, recorded?: PropertyBag): Promise<Outputs | undefined>;
   update(connection: Connection, id: string, recorded: PropertyBag, inputs: Inputs): Promise<Outputs>;
@@ -95,9 +103,11 @@ export interface Resource {
   readonly dynamicClass: string;
   readonly inputs: readonly string[];
   readonly dynamicOnlyInputs: readonly string[];
+  readonly adoptInput?: string;
   readonly computedOutputs: readonly string[];
   readonly unsetOutputs: Readonly<PropertyBag>;
   readonly secretOutputs: readonly string[];
+  mayHaveCreated?(error: unknown): { candidateIds: readonly number[] } | undefined;
   check(news: Readonly<PropertyBag>): CheckedInputs;
   changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
   /** `note`: the descriptor's createdNote for this resource, if it has one. */
@@ -132,9 +142,11 @@ export function register<Inputs extends object, Outputs extends object>(
     dynamicClass: d.dynamicClass,
     inputs: d.inputs,
     dynamicOnlyInputs: d.dynamicOnlyInputs,
+    ...(d.adoptInput !== undefined && { adoptInput: d.adoptInput }),
     computedOutputs: d.computedOutputs,
     unsetOutputs: d.unsetOutputs,
     secretOutputs: d.secretOutputs ?? [],
+    ...(d.mayHaveCreated && { mayHaveCreated: d.mayHaveCreated.bind(d) }),
     check: (news) => d.check(news),
     changes: (olds, news) => d.changes(olds, news),
     create: async (connection, checked, warn) => {
@@ -172,6 +184,15 @@ export class ResourceInitializationError extends Error {
     super(message);
     this.reasons = [message];
   }
+}
+
+/**
+ * What the doors call one resource of this type in prose: "instance" for `waapi:index:Instance`,
+ * "an instance" with `article`.
+ */
+export function resourceNoun(resource: Pick<Resource, "token">, article?: "a"): string {
+  const noun = (resource.token.split(":").pop() ?? resource.token).replace(/^[A-Z]/, (c) => c.toLowerCase());
+  return article ? `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : noun;
 }
 
 /** A typed record as a property bag (its own enumerable properties, as the wire carries them). */
