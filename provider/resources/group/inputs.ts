@@ -11,6 +11,8 @@ import {
   describeCodePoint,
   groupIdProblem,
   groupSubjectProblem,
+  isInstanceId,
+  parseInstanceId,
   type ContactProblem,
 } from "../../rules";
 import { PROVIDER_KEY, UNKNOWN_VALUE, closestName, describe, quoteText } from "../../instance/inputs";
@@ -252,10 +254,10 @@ export function isOnDelete(value: unknown): value is OnDelete {
   return (ON_DELETE as readonly unknown[]).includes(value);
 }
 
-/** A positive safe integer, also written as a string of digits (as YAML and config give it). */
+/** An instance id by the one rule (rules.ts), also written as digits (stack config holds strings). */
 function instanceIdFrom(value: unknown): number | undefined {
-  const id = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  const id = typeof value === "string" ? parseInstanceId(value.trim()) : value;
+  return isInstanceId(id) ? id : undefined;
 }
 
 function subjectReason(subject: string): string | undefined {
