@@ -1,5 +1,5 @@
 import { PROVIDER_KEY } from "../instance/inputs";
-import { diff } from "./lifecycle";
+import { diff, dynamicHostEngineAddress } from "./lifecycle";
 
 const recorded = {
   [PROVIDER_KEY]: "shim",
@@ -44,5 +44,24 @@ describe("diff", () => {
       replaces: [],
       deleteBeforeReplace: false,
     });
+  });
+});
+
+describe("dynamicHostEngineAddress", () => {
+  const host = "/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js";
+
+  it("is the dynamic-provider host's first argument, as pulumi-resource-pulumi-nodejs starts it", () => {
+    expect(dynamicHostEngineAddress(["/usr/bin/node", host, "127.0.0.1:40123"])).toBe("127.0.0.1:40123");
+    expect(dynamicHostEngineAddress(["/usr/bin/node", host, "[::1]:40123", "127.0.0.1:5"])).toBe(
+      "[::1]:40123",
+    );
+  });
+
+  it("is undefined in any other process, or when the host was given no address", () => {
+    expect(
+      dynamicHostEngineAddress(["/usr/bin/node", "/p/node_modules/jest/bin/jest.js", "x:1"]),
+    ).toBeUndefined();
+    expect(dynamicHostEngineAddress(["/usr/bin/node", host])).toBeUndefined();
+    expect(dynamicHostEngineAddress(["/usr/bin/node", host, "--flag"])).toBeUndefined();
   });
 });

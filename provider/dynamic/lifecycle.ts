@@ -20,6 +20,7 @@ import { instanceResource } from "../instance/resource";
 import { ResourceInitializationError, type Resource } from "../resources/descriptor";
 import { resourceFor } from "../resources";
 import { withTakeOverAdvice } from "./advice";
+import { EngineLog } from "../native/engine-log";
 
 export { InstanceInitializationError };
 
@@ -51,6 +52,35 @@ function connectionFor(provider: object): Promise<Connection> {
     connections.set(provider, connection);
   }
   return connection;
+}
+
+/**
+ * Where the engine listens, when this runs in the dynamic-provider host: the host
+ * (@pulumi/pulumi/cmd/dynamic-provider, started by pulumi-resource-pulumi-nodejs) is given the
+ * engine's address as its first argument but keeps it to itself. Anywhere else (a test driving the
+ * provider directly): undefined.
+ */
+export function dynamicHostEngineAddress(argv: readonly string[] = process.argv): string | undefined {
+  const [, script = "", address = ""] = argv;
+  return /[\\/]cmd[\\/]dynamic-provider\b/.test(script) && /^\S+:\d+$/.test(address) ? address : undefined;
+}
+
+let engineLog: EngineLog | undefined;
+
+/**
+ * The core's warnings (a POST whose lost answer was recovered, what a delete left behind) for the
+ * person running `pulumi up`, as the native door gives them: through the engine's Log. The host
+ * passes the provider no URN, so the engine prints them with the stack's diagnostics (each names the
+ * instance it is about); with no engine to reach they go to stderr, which the engine prints too.
+ */
+function engineWarnings(): { warn: (message: string) => void; delivered: () => Promise<void> } {
+  engineLog ??= new EngineLog(dynamicHostEngineAddress(), "pulumi-waapi");
+  const log = engineLog;
+  const sent: Promise<void>[] = [];
+  return {
+    warn: (message) => void sent.push(log.warn(message, "")),
+    delivered: async () => void (await Promise.all(sent)),
+  };
 }
 
 /** The dynamic-provider calls of one registered resource. */
@@ -86,10 +116,14 @@ function callsOf(resource: Resource) {
 
     async create(provider: object, news: PropertyBag): Promise<pulumi.dynamic.CreateResult> {
       const connection = await connectionFor(provider);
+      // Delivered before the answer, so they print while the resource is still being created.
+      const warnings = engineWarnings();
       try {
-        const { id, outputs } = await resource.create(connection, news);
+        const { id, outputs } = await resource.create(connection, news, warnings.warn);
+        await warnings.delivered();
         return { id, outs: outputs };
       } catch (error) {
+        await warnings.delivered();
         // The host records a half-made resource with these properties; keep the shim with them.
         if (error instanceof ResourceInitializationError) {
           Object.assign(error.properties, { [PROVIDER_KEY]: news[PROVIDER_KEY] });
@@ -116,7 +150,12 @@ function callsOf(resource: Resource) {
     },
 
     async remove(provider: object, id: string, props?: PropertyBag): Promise<void> {
-      return resource.delete(await connectionFor(provider), id, props);
+      const warnings = engineWarnings();
+      try {
+        await resource.delete(await connectionFor(provider), id, props, warnings.warn);
+      } finally {
+        await warnings.delivered();
+      }
     },
   };
 }

@@ -10,7 +10,11 @@ import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 export class EngineLog {
   private client: EngineClient | undefined;
 
-  constructor(private address: string | undefined) {}
+  /** `source` names the process in the stderr fallback. */
+  constructor(
+    private address: string | undefined,
+    private readonly source = "pulumi-resource-waapi",
+  ) {}
 
   /** Where the engine listens; a new address (Attach) replaces the old connection. */
   get engineAddress(): string | undefined {
@@ -25,7 +29,7 @@ export class EngineLog {
   }
 
   /**
-   * A warning about the resource `urn`. Resolves once the engine took it, or failed to: a message that
+   * A warning about the resource `urn` ("" for none: the engine prints it with the stack's diagnostics). Resolves once the engine took it, or failed to: a message that
    * cannot be delivered (no engine address, as in a test that runs the plugin alone) must not fail
    * the operation it is about, so it goes to the plugin's stderr, which the engine logs.
    */
@@ -43,12 +47,12 @@ export class EngineLog {
     return new Promise((resolve) => {
       const client = this.connected();
       if (!client) {
-        process.stderr.write(`pulumi-resource-waapi: ${message}\n`);
+        process.stderr.write(`${this.source}: ${message}\n`);
         resolve();
         return;
       }
       client.log(request, (error) => {
-        if (error) process.stderr.write(`pulumi-resource-waapi: ${message}\n`);
+        if (error) process.stderr.write(`${this.source}: ${message}\n`);
         resolve();
       });
     });

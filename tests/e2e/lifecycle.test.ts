@@ -239,6 +239,32 @@ it("a create whose PUT failed is recorded, and the next up finishes it without a
   ]);
 }, 120_000);
 
+it("a POST whose answer was lost: the recovery's warnings print in `pulumi up`'s output, and no second instance is made", async () => {
+  const stack = await newStack({ support });
+  // WAAPI made the instance, but the gateway answered 502: the provider finds it in the account's list.
+  sandbox.injectFault({ kind: "respond", match: "POST /instances", status: 502, afterActing: true });
+
+  const result = await stacks.up(stack);
+  const [made] = sandbox.instances();
+  expect(sandbox.instances()).toHaveLength(1);
+  expect(requestsBy("POST")).toHaveLength(1);
+  expect(instanceIds(result.outputs)["support"]).toBe(made?.id);
+  // The dynamic-provider host passes create no URN: the engine prints the Log message as a warning
+  // with the stack's diagnostics. First the wait for the account to settle, then what it found.
+  expect(result.stdout).toMatch(
+    new RegExp(
+      `warning: The answer to a POST that creates an instance was lost, and 1 instance\\(s\\) appeared ` +
+        `that no answer explains, as the server makes them \\(${made?.id}\\)\\. Waiting until the account settles`,
+    ),
+  );
+  expect(result.stdout).toMatch(/warning: The answer to the POST that creates an instance was lost/);
+  expect(result.stdout).toContain(`instance ${made?.id} appeared in the account since`);
+  expect(result.stdout).toContain("No second instance was created.");
+  expect(result.stdout.indexOf("Waiting until the account settles")).toBeLessThan(
+    result.stdout.indexOf("No second instance was created."),
+  );
+}, 120_000);
+
 it("an existing instance is brought under management with adoptInstanceId, without creating one", async () => {
   // An instance made by hand in the dashboard.
   const id = await makeInstanceByHand(sandbox, sandbox.token, {
