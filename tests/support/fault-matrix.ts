@@ -143,8 +143,10 @@ export interface CellResult {
   failuresNamed: number;
   /** The failures that did not name the instance and the cause, as the engine printed them. */
   unnamed: string[];
-  /** What the first failures said (the table shows them: why the cell needed its re-run). */
+  /** What the first failures said, cut short (the table shows them: why the cell needed its re-run). */
   said: string[];
+  /** Every failure's whole message, for the checks (`said` cuts the end, where the outcome is said). */
+  messages: string[];
   /** Requests the fault shaped in the faulted run: 0 would mean the cell tested nothing. */
   faulted: number;
   /** Per route the fault was aimed at (e.g. "POST /instances"), the requests there it struck. */
@@ -318,6 +320,7 @@ export class FaultMatrix {
       unnamed: failures
         .filter((failure) => !isStack(failure) && !namesInstanceAndCause(failure))
         .map((failure) => `${failure.resource}: ${failure.message.slice(0, 300)}`),
+      messages: failures.filter((failure) => !isStack(failure)).map((failure) => failure.message),
       said: failures
         .filter((failure) => !isStack(failure))
         .slice(0, 2)
