@@ -176,7 +176,7 @@ it("tells the engine its version and serves the committed schema", async () => {
   expect(response.getSchema()).toBe(
     readFileSync(join(process.cwd(), "provider", "native", "schema.json"), "utf8"),
   );
-  expect(Object.keys(schema["resources"] ?? {})).toEqual([TYPE]);
+  expect(Object.keys(schema["resources"] ?? {})).toEqual([TYPE, "waapi:index:Group"]);
   expect(Object.keys(schema["functions"] ?? {})).toEqual([
     "waapi:index:getInstance",
     "waapi:index:listInstances",
