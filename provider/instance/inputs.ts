@@ -1,16 +1,16 @@
 import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
 import { describeCodePoint, isInstanceId, nameProblem, parseInstanceId, webhookUrlProblem } from "../rules";
 import type { CheckedInputs, InputFailure } from "../resources/descriptor";
+import {
+  PROVIDER_KEY,
+  UNKNOWN_VALUE,
+  closestName,
+  describe,
+  quoteText,
+  unknownInputs,
+} from "../resources/check";
 
-/**
- * What Pulumi puts in place of a value that is not known yet (during a preview, an output of a
- * resource that does not exist yet). It equals `pulumi.runtime.unknownValue`; a test holds them
- * together. Such a value cannot be validated now: the engine calls `check` again once it is known.
- */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** The key under which the dynamic-provider host keeps the serialized provider in every input bag. */
-export const PROVIDER_KEY = "__provider";
+export { PROVIDER_KEY, UNKNOWN_VALUE, closestName, describe, quoteText };
 
 /** The checked, normalized inputs of a WaapiInstance. */
 export interface InstanceInputs {
@@ -38,18 +38,7 @@ export function checkInstanceInputs(news: Readonly<Record<string, unknown>>): Ch
   const inputs: Record<string, unknown> = {};
   const fail = (property: string, reason: string) => failures.push({ property, reason });
 
-  for (const key of Object.keys(news)) {
-    if (key === PROVIDER_KEY) {
-      inputs[key] = news[key];
-    } else if (!(INPUT_PROPERTIES as readonly string[]).includes(key)) {
-      const hint = closestName(key, INPUT_PROPERTIES);
-      fail(
-        key,
-        `${quoteText(key)} is not a WaapiInstance input` +
-          (hint ? `; did you mean '${hint}'?` : `; the inputs are ${INPUT_PROPERTIES.join(", ")}.`),
-      );
-    }
-  }
+  unknownInputs(news, INPUT_PROPERTIES, "WaapiInstance", inputs, fail);
 
   const name = news["name"];
   if (name === UNKNOWN_VALUE) {
@@ -220,52 +209,4 @@ function checkWebhookEvents(value: unknown): WebhookEvent[] | string {
 /** Events as the provider stores them: a set, sorted so that order never shows up as a diff. */
 export function normalizeEvents<T extends string>(events: readonly T[]): T[] {
   return [...new Set(events)].sort();
-}
-
-/**
- * The closest of `candidates` to a misspelt `input` (case-insensitive edit distance), if it is close
- * enough to be a likely typo.
- */
-export function closestName(input: string, candidates: readonly string[]): string | undefined {
-  const needle = input.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(needle, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const tolerance = Math.max(2, Math.floor(needle.length / 3));
-  return bestDistance <= tolerance ? best : undefined;
-}
-
-/** Levenshtein distance, two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** 'text' in single quotes, with control characters escaped so a message stays one clean line. */
-export function quoteText(text: string): string {
-  return `'${JSON.stringify(text).slice(1, -1)}'`;
-}
-
-/** The kind of a value, and the value itself unless `quote` is false (it may be a secret). */
-export function describe(value: unknown, quote = true): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return quote ? `the string ${quoteText(value)}` : "a string";
-  const type = typeof value;
-  const article = /^[aeiou]/.test(type) ? "an" : "a";
-  return quote ? `${article} ${type} (${JSON.stringify(value)})` : `${article} ${type}`;
 }

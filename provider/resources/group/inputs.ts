@@ -15,7 +15,7 @@ import {
   parseInstanceId,
   type ContactProblem,
 } from "../../rules";
-import { PROVIDER_KEY, UNKNOWN_VALUE, closestName, describe, quoteText } from "../../instance/inputs";
+import { UNKNOWN_VALUE, closestName, describe, quoteText, unknownInputs } from "../check";
 import type { CheckedInputs, InputFailure } from "../descriptor";
 
 /** What deleting a Group does (WAAPI can neither delete a group nor make the line leave one). */
@@ -64,18 +64,7 @@ export function checkGroupInputs(news: Readonly<Record<string, unknown>>): Check
   const inputs: Record<string, unknown> = {};
   const fail = (property: string, reason: string) => failures.push({ property, reason });
 
-  for (const key of Object.keys(news)) {
-    if (key === PROVIDER_KEY) {
-      inputs[key] = news[key];
-    } else if (!(GROUP_INPUT_PROPERTIES as readonly string[]).includes(key)) {
-      const hint = closestName(key, GROUP_INPUT_PROPERTIES);
-      fail(
-        key,
-        `${quoteText(key)} is not a Group input` +
-          (hint ? `; did you mean '${hint}'?` : `; the inputs are ${GROUP_INPUT_PROPERTIES.join(", ")}.`),
-      );
-    }
-  }
+  unknownInputs(news, GROUP_INPUT_PROPERTIES, "Group", inputs, fail);
 
   const given = (property: string): unknown => {
     const value = news[property];
