@@ -20,7 +20,7 @@ import { instanceResource } from "../instance/resource";
 import { ResourceInitializationError, type Resource } from "../resources/descriptor";
 import { resourceFor } from "../resources";
 import { withTakeOverAdvice } from "./advice";
-import { EngineLog } from "../native/engine-log";
+import { EngineLog } from "../engine-log";
 
 export { InstanceInitializationError };
 

@@ -11,7 +11,7 @@ import { resourceFor, RESOURCES, type Resource } from "../resources";
 import { ResourceInitializationError, type PropertyChange } from "../resources/descriptor";
 import { withTakeOverAdvice } from "./advice";
 import type { ProviderConfig } from "./config";
-import type { EngineLog } from "./engine-log";
+import type { EngineLog } from "../engine-log";
 import { UNKNOWN_VALUE, secretsOf, unwrapSecrets, wrapSecrets } from "./properties";
 import {
   NativeInitializationError,

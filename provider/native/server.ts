@@ -13,7 +13,7 @@ import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import type { IResourceProviderServer } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { ProviderConfig } from "./config";
-import { EngineLog } from "./engine-log";
+import { EngineLog } from "../engine-log";
 import { invoke } from "./functions";
 import { pluginVersion, schemaText } from "./package-files";
 import { ResourceCalls } from "./resources";

@@ -1,6 +1,7 @@
 /**
- * The plugin's messages to the person running Pulumi: the engine's `Log` RPC, at the address the
- * engine gives the plugin (its first argument, or Attach's). The engine prints them as it prints its
+ * A provider's messages to the person running Pulumi: the engine's `Log` RPC, at the address the
+ * engine gives the provider (the native plugin's first argument or Attach's; the dynamic-provider
+ * host's command line). Both doors use it, so it sits below them. The engine prints them as it prints its
  * own diagnostics, attached to the resource (`warning: …` under it in `pulumi up`).
  */
 import * as grpc from "@grpc/grpc-js";
