@@ -7,6 +7,7 @@
  * imported into a fresh stack of its own program, which finds the current package, and then goes
  * through a user's next steps: refresh, an update, destroy.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -166,3 +167,90 @@ it(`every lifecycle export the provider stored by ${release.version} calls is st
   const missing = [...called].filter((name) => typeof lifecycle[String(name)] !== "function");
   expect(missing).toEqual([]);
 });
+
+/**
+ * A YAML stack of native Instances whose state an earlier plugin wrote (tests/e2e/fixtures/native-state/,
+ * made by `scripts/make-native-state-fixture.sh <git-ref>`, see release.json for the commit: one
+ * before the resource registry). The engine runs today's plugin on it: refresh finds nothing changed,
+ * and a changed name is an update in place (one PUT; no create, no replace, no delete).
+ */
+const NATIVE = join(FIXTURES, "native-state");
+const nativeServed = JSON.parse(readFileSync(join(NATIVE, "sandbox.json"), "utf8")) as Pick<
+  PersistedState,
+  "accounts" | "instances" | "nextInstanceId"
+>;
+const nativeWrittenBy = (JSON.parse(readFileSync(join(NATIVE, "release.json"), "utf8")) as { commit: string })
+  .commit;
+
+it(`a native-door stack written by the plugin of ${nativeWrittenBy.slice(0, 7)} refreshes with no diff and updates in place`, async () => {
+  const dataFile = join(work, "native-sandbox-state.json");
+  writeFileSync(
+    dataFile,
+    JSON.stringify({ version: STATE_VERSION, nextTokenId: 1, tokens: [], ...nativeServed }),
+  );
+  // The fixture holds no token: this run's own, put where the state's provider config had it.
+  const token = `native-state-${randomBytes(24).toString("hex")}`;
+
+  await withSandbox({ dataFile, token }, async (sandbox) => {
+    const idOf = (name: string): number => {
+      const found = nativeServed.instances.find((record) => record.instance.name === name);
+      if (!found) throw new Error(`the native fixture serves no instance named ${name}`);
+      return found.instance.id;
+    };
+    const [supportId, salesId] = [idOf("Support line"), idOf("Sales line")];
+    const program = join(NATIVE, "program");
+    const state = readFileSync(join(NATIVE, "state.json"), "utf8");
+    const stackName = /"urn:pulumi:([^:]+)::/.exec(state)?.[1];
+    const stack = await stacks.create(program, { apiToken: token, baseUrl: sandbox.baseUrl }, stackName);
+    // The state as exported with --show-secrets: import encrypts its secrets (the token too) again.
+    const stateFile = join(work, "native-state.json");
+    writeFileSync(
+      stateFile,
+      state.replaceAll("@@WAAPI_API_TOKEN@@", token).replaceAll("@@WAAPI_BASE_URL@@", sandbox.baseUrl),
+    );
+    const imported = await stacks.cli(program, [
+      "stack",
+      "import",
+      "--stack",
+      stack.name,
+      "--file",
+      stateFile,
+    ]);
+    rmSync(stateFile);
+    expect(imported).toEqual({
+      status: 0,
+      stdout: expect.any(String),
+      stderr: imported.status === 0 ? imported.stderr : "",
+    });
+
+    sandbox.clearRequests();
+    const refreshed = await stacks.refresh(stack);
+    expect(refreshed.summary.resourceChanges).toEqual({ same: 3 });
+    expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual(
+      expect.arrayContaining([`GET /api/v1/instances/${supportId}`, `GET /api/v1/instances/${salesId}`]),
+    );
+    expect(writes(sandbox.requests())).toEqual([]);
+
+    // A renamed line: an update of that instance alone, in place.
+    await stack.setConfig("salesName", { value: "Sales line (renamed)" });
+    sandbox.clearRequests();
+    const updated = await stacks.up(stack);
+    expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect(writes(sandbox.requests())).toEqual([`PUT /api/v1/instances/${salesId}`]);
+    expect(sandbox.instances()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: salesId, name: "Sales line (renamed)" }),
+        expect.objectContaining({ id: supportId, name: "Support line" }),
+      ]),
+    );
+    const after = await stack.exportStack();
+    const instances = (after.deployment.resources as { urn: string; type: string; id?: string }[])
+      .filter((resource) => resource.type === "waapi:index:Instance")
+      .map((resource) => [resource.urn.split("::").pop(), resource.id])
+      .sort();
+    expect(instances).toEqual([
+      ["sales", String(salesId)],
+      ["support", String(supportId)],
+    ]);
+  });
+}, 300_000);
