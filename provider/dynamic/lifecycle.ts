@@ -19,7 +19,7 @@ import { InstanceInitializationError } from "../instance/lifecycle";
 import { instanceResource } from "../instance/resource";
 import { ResourceInitializationError, type Resource } from "../resources/descriptor";
 import { resourceFor } from "../resources";
-import { withTakeOverAdvice } from "./advice";
+import { withDoorAdvice } from "./advice";
 import { EngineLog } from "../engine-log";
 
 export { InstanceInitializationError };
@@ -128,13 +128,16 @@ function callsOf(resource: Resource) {
         if (error instanceof ResourceInitializationError) {
           Object.assign(error.properties, { [PROVIDER_KEY]: news[PROVIDER_KEY] });
         }
-        throw withTakeOverAdvice(resource, error);
+        throw withDoorAdvice(resource, "create", error);
       }
     },
 
     /** `props` are the recorded outputs (undefined when the engine has none to give, e.g. a user-driven get). */
     async read(provider: object, id: string, props?: PropertyBag): Promise<pulumi.dynamic.ReadResult> {
-      const live = await resource.read(await connectionFor(provider), id, props);
+      const connection = await connectionFor(provider);
+      const live = await resource.read(connection, id, props).catch((error: unknown) => {
+        throw withDoorAdvice(resource, "read", error);
+      });
       // Deleted behind our back: an empty result tells the engine the resource is gone.
       if (!live) return {};
       return { id, props: live.outputs, inputs: live.inputs };
@@ -146,13 +149,19 @@ function callsOf(resource: Resource) {
       olds: PropertyBag,
       news: PropertyBag,
     ): Promise<pulumi.dynamic.UpdateResult> {
-      return { outs: await resource.update(await connectionFor(provider), id, olds, news) };
+      const connection = await connectionFor(provider);
+      const outs = await resource.update(connection, id, olds, news).catch((error: unknown) => {
+        throw withDoorAdvice(resource, "update", error);
+      });
+      return { outs };
     },
 
     async remove(provider: object, id: string, props?: PropertyBag): Promise<void> {
       const warnings = engineWarnings();
       try {
         await resource.delete(await connectionFor(provider), id, props, warnings.warn);
+      } catch (error) {
+        throw withDoorAdvice(resource, "delete", error);
       } finally {
         await warnings.delivered();
       }

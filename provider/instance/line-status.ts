@@ -95,6 +95,39 @@ export function linkCommand(line: LineRef): string {
     : `npx pulumi-waapi link ${line.instanceId}`;
 }
 
+/**
+ * A call refused because line `instanceId` is not linked (its client status is not `ready`), e.g. any
+ * group call. The facts only: each door adds how its users link the line ({@link withLinkAdvice}).
+ */
+export class LineNotReadyError extends Error {
+  override name = "LineNotReadyError";
+  readonly code = "WAAPI_LINE_NOT_READY";
+  constructor(
+    readonly instanceId: number,
+    readonly status: string,
+    /** What could not be done, e.g. "its groups cannot be changed". */
+    readonly refused: string,
+  ) {
+    super(
+      `Instance ${instanceId}'s WhatsApp line is not linked (status ${status}), so ${refused}: ` +
+        "WAAPI refused the call, which needs a line in status ready.",
+    );
+  }
+}
+
+/**
+ * The words both doors add to a {@link LineNotReadyError}: the command that links the line (every
+ * user of either door has `npx pulumi-waapi`, as the native plugin's created note says). Returns the error.
+ */
+export function withLinkAdvice(error: unknown): unknown {
+  if (error instanceof LineNotReadyError) {
+    error.message +=
+      ` Link it with \`${linkCommand({ resource: null, instanceId: error.instanceId, stack: null })}\` ` +
+      "(it shows the QR code to scan; --phone NUMBER gives a pairing code instead), then run the command again.";
+  }
+  return error;
+}
+
 /** A word as a POSIX shell reads it: plain when it is safe, otherwise single-quoted. */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;

@@ -29,8 +29,9 @@ export const instanceResource = register({
   // A new line is no WhatsApp line until a phone links it: say how, under the resource.
   createdNote: (urn, outputs) => linkHint(urn, outputs.instanceId),
   mayHaveCreated: (error) => {
-    if (error instanceof AmbiguousCreateError) return { candidateIds: error.candidateIds };
-    return error instanceof WaapiError && error.outcomeUnknown ? { candidateIds: [] } : undefined;
+    if (error instanceof AmbiguousCreateError)
+      return { candidates: error.candidateIds.map((id) => ({ id: String(id), adopt: id })) };
+    return error instanceof WaapiError && error.outcomeUnknown ? { candidates: [] } : undefined;
   },
   read: readInstance,
   update: updateInstance,

@@ -9,7 +9,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { PROVIDER_KEY } from "../instance/inputs";
 import { resourceFor, RESOURCES, type Resource } from "../resources";
 import { ResourceInitializationError, type PropertyChange } from "../resources/descriptor";
-import { withTakeOverAdvice } from "./advice";
+import { withDoorAdvice } from "./advice";
 import type { ProviderConfig } from "./config";
 import type { EngineLog } from "../engine-log";
 import { UNKNOWN_VALUE, secretsOf, unwrapSecrets, wrapSecrets } from "./properties";
@@ -110,7 +110,7 @@ export class ResourceCalls {
         .setProperties(toStruct(wrapSecrets(outputs, withSecretOutputs(resource, secrets))));
     } catch (error) {
       await Promise.all(warnings);
-      if (!(error instanceof ResourceInitializationError)) throw withTakeOverAdvice(resource, error);
+      if (!(error instanceof ResourceInitializationError)) throw withDoorAdvice(resource, "create", error);
       throw new NativeInitializationError(
         error.id,
         wrapSecrets(error.properties, withSecretOutputs(resource, secrets)),
@@ -131,7 +131,10 @@ export class ResourceCalls {
     const properties = fromStruct(request.getProperties());
     const secrets = secretsOf(properties, fromStruct(request.getInputs()));
     const recorded = Object.keys(properties).length > 0 ? unwrapSecrets(properties).values : undefined;
-    const live = await resource.read(await this.config.connected(), request.getId(), recorded);
+    const connection = await this.config.connected();
+    const live = await resource.read(connection, request.getId(), recorded).catch((error: unknown) => {
+      throw withDoorAdvice(resource, "read", error);
+    });
     if (!live) return new rpc.ReadResponse().setId("");
     return new rpc.ReadResponse()
       .setId(request.getId())
@@ -158,7 +161,10 @@ export class ResourceCalls {
         toStruct(wrapSecrets(omit(olds, leftovers), withSecretOutputs(resource, secrets))),
       );
     }
-    const outputs = await resource.update(await this.config.connected(), request.getId(), olds, news);
+    const connection = await this.config.connected();
+    const outputs = await resource.update(connection, request.getId(), olds, news).catch((error: unknown) => {
+      throw withDoorAdvice(resource, "update", error);
+    });
     return new rpc.UpdateResponse().setProperties(
       toStruct(wrapSecrets(outputs, withSecretOutputs(resource, secrets))),
     );
@@ -170,6 +176,8 @@ export class ResourceCalls {
     const { warn, warnings } = this.warner(request.getUrn());
     try {
       await resource.delete(await this.config.connected(), request.getId(), recorded, warn);
+    } catch (error) {
+      throw withDoorAdvice(resource, "delete", error);
     } finally {
       await Promise.all(warnings);
     }

@@ -36,6 +36,16 @@ export interface PropertyChange {
   kind: PropertyChangeKind;
 }
 
+/** What a create whose answer was lost may have made: the resources it may be (none when unknown). */
+export interface MayHaveCreated {
+  readonly candidates: readonly {
+    /** Its Pulumi id, as `import` takes it. */
+    readonly id: string;
+    /** The value of the dynamic door's `adoptInput` that takes it over. */
+    readonly adopt: string | number;
+  }[];
+}
+
 /**
  * One resource type. `Inputs` are the checked inputs as the lifecycle takes them, `Outputs` what the
  * state records. Every change is an update in place: no resource here is ever replaced (replacing
@@ -82,10 +92,10 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
   createdNote?(urn: string, outputs: Outputs): string;
   /**
    * Opt-in: the facts of a failed create that may have made what the stack does not record (its
-   * answer was lost): the ids it may be, none if unknown. The core's error says what happened; each
-   * door adds how its users take such a resource over (adoptInstanceId, or `import`).
+   * answer was lost): what it may be, none if unknown. The core's error says what happened; each
+   * door adds how its users take such a resource over (`adoptInput`, or `import`).
    */
-  mayHaveCreated?(error: unknown): { candidateIds: readonly number[] } | undefined;
+  mayHaveCreated?(error: unknown): MayHaveCreated | undefined;
   /** The live resource, or undefined when it is gone. `recorded`: the recorded outputs, if any (not at import). */
   read(connection: Connection, id: string, recorded?: PropertyBag): Promise<Outputs | undefined>;
   update(connection: Connection, id: string, recorded: PropertyBag, inputs: Inputs): Promise<Outputs>;
@@ -107,7 +117,7 @@ export interface Resource {
   readonly computedOutputs: readonly string[];
   readonly unsetOutputs: Readonly<PropertyBag>;
   readonly secretOutputs: readonly string[];
-  mayHaveCreated?(error: unknown): { candidateIds: readonly number[] } | undefined;
+  mayHaveCreated?(error: unknown): MayHaveCreated | undefined;
   check(news: Readonly<PropertyBag>): CheckedInputs;
   changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
   /** `note`: the descriptor's createdNote for this resource, if it has one. */

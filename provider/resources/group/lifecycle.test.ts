@@ -4,7 +4,9 @@ import { CreationLedger } from "../../instance/creation";
 import type { Connection } from "../../connection";
 import type { GroupInfo } from "../../waapi-api";
 import { decodeGroupInputs, checkGroupInputs } from "./inputs";
+import { LineNotReadyError } from "../../instance/line-status";
 import { createGroup, deleteGroup, readGroup, updateGroup } from "./lifecycle";
+import { groupResource } from "./resource";
 
 const LINE = "15550100000@c.us";
 const A = "15550100201@c.us";
@@ -97,7 +99,7 @@ describe("createGroup", () => {
     });
   });
 
-  it("never retries an ambiguous create, and names the candidates to adopt", async () => {
+  it("never retries an ambiguous create, and carries the candidates as facts, in no door's words", async () => {
     const { connection: c, client } = connection();
     const create = jest
       .spyOn(client, "createGroup")
@@ -107,9 +109,18 @@ describe("createGroup", () => {
           { instanceId: "7", subject: "On-call", candidates: [GROUP], failure: "HTTP 502" },
         ),
       );
-    await expect(createGroup(c, declare({ participants: [A] }))).rejects.toThrow(
-      `adoptGroupId: "${GROUP}" (TypeScript), or \`pulumi import waapi:index:Group <name> 7/${GROUP}\``,
-    );
+    const error: unknown = await createGroup(c, declare({ participants: [A] })).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "WAAPI_GROUP_CREATE_OUTCOME_UNKNOWN",
+      instanceId: 7,
+      subject: "On-call",
+      candidates: [GROUP],
+    });
+    expect(String(error)).toContain(GROUP);
+    expect(String(error)).not.toMatch(/adoptGroupId|pulumi import/);
+    expect(groupResource.mayHaveCreated?.(error)).toEqual({
+      candidates: [{ id: `7/${GROUP}`, adopt: GROUP }],
+    });
     expect(create).toHaveBeenCalledTimes(1);
   });
 
@@ -127,7 +138,7 @@ describe("createGroup", () => {
     expect(outputs.adoptGroupId).toBe(GROUP);
   });
 
-  it("names the link command when the line is not ready", async () => {
+  it("says the line is not ready, with its facts, and leaves the link command to the doors", async () => {
     const { connection: c, client } = connection();
     jest
       .spyOn(client, "createGroup")
@@ -138,12 +149,11 @@ describe("createGroup", () => {
           "qr",
         ),
       );
-    await expect(createGroup(c, declare({ participants: [A] }))).rejects.toMatchObject({
-      code: "WAAPI_LINE_NOT_READY",
-      message:
-        expect.stringContaining("not linked (status qr)") &&
-        expect.stringContaining("`npx pulumi-waapi link 7`"),
-    });
+    const error: unknown = await createGroup(c, declare({ participants: [A] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LineNotReadyError);
+    expect(error).toMatchObject({ code: "WAAPI_LINE_NOT_READY", instanceId: 7, status: "qr" });
+    expect(String(error)).toContain("not linked (status qr), so its groups cannot be changed");
+    expect(String(error)).not.toContain("pulumi-waapi link");
   });
 });
 

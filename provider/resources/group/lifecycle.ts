@@ -3,13 +3,14 @@
  * calls. Knows neither door: it takes a connection and checked inputs, and returns what to record.
  *
  * Every call needs the instance's line linked (`ready`); the client tells a refusal for that reason
- * apart (WaapiLineNotReadyError), and this turns it into the command that links the line.
+ * apart (WaapiLineNotReadyError), and this turns it into a LineNotReadyError, to which each door adds
+ * the command that links the line.
  */
 import { WaapiGroupCreateOutcomeUnknownError, WaapiLineNotReadyError, type WaapiClient } from "../../client";
 import { withPulumiAdvice, type LifecycleCall } from "../../instance/advice";
 import { assertSameApi, type Connection } from "../../connection";
 import { ResourceInitializationError, type Warn } from "../descriptor";
-import { linkCommand } from "../../instance/line-status";
+import { LineNotReadyError } from "../../instance/line-status";
 import type { GroupInfo } from "../../waapi-api";
 import type { GroupInputs } from "./inputs";
 import { membershipAfter, planGroupSteps, type GroupStep, type WrittenSettings } from "./plan";
@@ -28,27 +29,11 @@ type PropertyBag = Record<string, unknown>;
 /** What a Group records: its outputs and the API it lives on. */
 export type RecordedGroup = GroupOutputs & { apiBaseUrl: string };
 
-/** A group call refused because the instance's line is not linked; names the command that links it. */
-export class GroupLineNotReadyError extends Error {
-  override name = "GroupLineNotReadyError";
-  readonly code = "WAAPI_LINE_NOT_READY";
-  constructor(
-    readonly instanceId: number,
-    readonly status: string,
-    call: LifecycleCall,
-  ) {
-    super(
-      `Instance ${instanceId}'s WhatsApp line is not linked (status ${status}), so its groups cannot be ` +
-        `${call === "read" ? "read" : "changed"}: every group call needs a line in status ready. Link it with ` +
-        `\`${linkCommand({ resource: null, instanceId, stack: null })}\` (it shows the QR code to scan; ` +
-        "--phone NUMBER gives a pairing code instead), then run the command again. Nothing was changed.",
-    );
-  }
-}
-
 /**
  * A create-group whose answer was lost: WAAPI may have made the group. It is never retried blindly
- * (a second call would make a second group); `candidates` are the line's groups with the subject.
+ * (a second call would make a second group); `candidates` are the line's groups with the subject
+ * (undefined when they could not be read). The facts only: each door adds how its users take one over
+ * (the registry's `mayHaveCreated`).
  */
 export class GroupCreateOutcomeUnknownError extends Error {
   override name = "GroupCreateOutcomeUnknownError";
@@ -59,15 +44,11 @@ export class GroupCreateOutcomeUnknownError extends Error {
     readonly candidates: readonly string[] | undefined,
     cause: WaapiGroupCreateOutcomeUnknownError,
   ) {
-    const ids = candidates ?? [];
-    const adopt =
-      ids.length === 0
-        ? "If no such group shows on the phone, run `pulumi up` again to create it."
-        : `If ${ids.length === 1 ? "it is" : "one of them is"} the group, take it into the stack instead of ` +
-          `creating another: adoptGroupId: "${ids[0]}" (TypeScript), or ` +
-          `\`pulumi import waapi:index:Group <name> ${groupResourceId(instanceId, ids[0] ?? "")}\`; ` +
-          "otherwise run `pulumi up` again.";
-    super(`${cause.message} ${adopt}`);
+    const retry =
+      candidates?.length === 0
+        ? " If no such group shows on the phone either, `pulumi up` again creates it."
+        : "";
+    super(`${cause.message}${retry}`);
   }
 }
 
@@ -96,8 +77,13 @@ async function advised<T>(call: LifecycleCall, instanceId: number, run: () => Pr
   try {
     return await run();
   } catch (error) {
-    if (error instanceof WaapiLineNotReadyError)
-      throw new GroupLineNotReadyError(instanceId, error.status, call);
+    if (error instanceof WaapiLineNotReadyError) {
+      throw new LineNotReadyError(
+        instanceId,
+        error.status,
+        `its groups cannot be ${call === "read" ? "read" : "changed"}`,
+      );
+    }
     throw withPulumiAdvice(error, call);
   }
 }

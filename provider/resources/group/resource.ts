@@ -5,8 +5,20 @@
 import { DYNAMIC_GROUP_TYPE, GROUP_TYPE } from "../../tokens";
 import { register } from "../descriptor";
 import { DEFAULT_ON_DELETE, GROUP_INPUT_PROPERTIES, checkGroupInputs, decodeGroupInputs } from "./inputs";
-import { createGroup, deleteGroup, readGroup, updateGroup } from "./lifecycle";
-import { GROUP_COMPUTED_OUTPUTS, GROUP_SECRET_OUTPUTS, groupChanges, inputsFromOutputs } from "./state";
+import {
+  GroupCreateOutcomeUnknownError,
+  createGroup,
+  deleteGroup,
+  readGroup,
+  updateGroup,
+} from "./lifecycle";
+import {
+  GROUP_COMPUTED_OUTPUTS,
+  GROUP_SECRET_OUTPUTS,
+  groupChanges,
+  groupResourceId,
+  inputsFromOutputs,
+} from "./state";
 
 export const groupResource = register({
   token: GROUP_TYPE,
@@ -15,6 +27,7 @@ export const groupResource = register({
   inputs: GROUP_INPUT_PROPERTIES,
   // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
   dynamicOnlyInputs: ["adoptGroupId"],
+  adoptInput: "adoptGroupId",
   computedOutputs: GROUP_COMPUTED_OUTPUTS,
   unsetOutputs: { admins: [], messagesAdminsOnly: false, onDelete: DEFAULT_ON_DELETE },
   secretOutputs: GROUP_SECRET_OUTPUTS,
@@ -23,6 +36,17 @@ export const groupResource = register({
   changes: groupChanges,
   inputsFromOutputs,
   create: createGroup,
+  // A lost create-group answer may have made a group the stack does not record: one of the line's
+  // groups with the subject (adopted by its group id, imported as <instanceId>/<groupId>).
+  mayHaveCreated: (error) =>
+    error instanceof GroupCreateOutcomeUnknownError
+      ? {
+          candidates: (error.candidates ?? []).map((groupId) => ({
+            id: groupResourceId(error.instanceId, groupId),
+            adopt: groupId,
+          })),
+        }
+      : undefined,
   read: readGroup,
   update: updateGroup,
   delete: deleteGroup,
