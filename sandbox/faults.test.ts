@@ -225,7 +225,7 @@ describe("matching", () => {
     const queue = new FaultQueue();
     queue.add({ match: "/instances", kind: "reset", times: 2 });
     expect(queue.take("GET", "/api/v1/instances/1")).toBeUndefined();
-    expect(queue.take("GET", "/api/v1/instances")?.kind).toBe("reset");
+    expect(queue.take("GET", "/api/v1/instances")?.fault.kind).toBe("reset");
     expect(queue.pending()).toEqual([{ match: "/instances", kind: "reset", times: 1 }]);
   });
 });
@@ -336,5 +336,106 @@ describe("timing and connection faults", () => {
     expect(Date.now() - started).toBeLessThan(1000);
     // A network error (checked by text: errors from fetch belong to another realm under jest).
     expect(String(await pending)).toMatch(/fetch failed/);
+  });
+});
+
+describe("waitFor: a request held until another has been answered", () => {
+  function as(name: string, method: string, path: string): Promise<Response> {
+    token = sb.createToken(undefined, { name });
+    return request(method, path);
+  }
+
+  test("held until the other token's POST is answered, then acted on: its list shows that instance", async () => {
+    sb.injectFault({
+      match: "GET /instances",
+      kind: "delay-then-act",
+      delayMs: 0,
+      tokenName: "staging",
+      waitFor: { match: "POST /instances", tokenName: "production", maxMs: 10_000 },
+    });
+    const list = as("staging", "GET", "/instances");
+    await waitFor(() => sb.pendingFaults().length === 0);
+    await sleep(200);
+    // A POST by another token does not release it; nor does the held request answer meanwhile.
+    expect((await as("other", "POST", "/instances")).status).toBe(200);
+    const early = await Promise.race([list.then(() => "answered"), sleep(200).then(() => "held")]);
+    expect(early).toBe("held");
+    const made = await as("production", "POST", "/instances");
+    const listed = (await (await list).json()) as { instances: { id: number }[] };
+    const { instance } = (await made.json()) as { instance: { id: number } };
+    expect(listed.instances.map((i) => i.id)).toContain(instance.id);
+    expect(sb.requests().map((entry) => [entry.tokenName, entry.method, entry.waited])).toEqual([
+      ["other", "POST", undefined],
+      ["production", "POST", undefined],
+      ["staging", "GET", "met"],
+    ]);
+  });
+
+  test("an answer since the fault was added releases at once; one before it does not count", async () => {
+    expect((await as("production", "POST", "/instances")).status).toBe(200);
+    const wait = { match: "POST /instances", tokenName: "production", maxMs: 300 };
+    sb.injectFault({ match: "GET /instances", kind: "delay-then-act", delayMs: 0, waitFor: wait });
+    const started = Date.now();
+    expect((await as("staging", "GET", "/instances")).status).toBe(200); // after the bound: goes on
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(sb.requests().at(-1)).toMatchObject({ method: "GET", status: 200, waited: "timed out" });
+
+    sb.injectFault({ match: "GET /instances", kind: "delay-then-act", delayMs: 0, waitFor: wait });
+    expect((await as("production", "POST", "/instances")).status).toBe(200);
+    expect((await as("staging", "GET", "/instances")).status).toBe(200);
+    expect(sb.requests().at(-1)).toMatchObject({ method: "GET", waited: "met" });
+  });
+
+  test("the fault applies after the wait: a POST acted on once the other token has listed, answered 502", async () => {
+    sb.injectFault({
+      match: "POST /instances",
+      kind: "respond",
+      status: 502,
+      afterActing: true,
+      tokenName: "staging",
+      waitFor: { match: "GET /instances", tokenName: "production", maxMs: 10_000 },
+    });
+    const post = as("staging", "POST", "/instances");
+    await waitFor(() => sb.pendingFaults().length === 0);
+    await sleep(200);
+    // The production list was answered before the held POST acted: it shows no instance.
+    const listed = (await (await as("production", "GET", "/instances")).json()) as { instances: unknown[] };
+    expect(listed.instances).toEqual([]);
+    expect((await post).status).toBe(502);
+    expect(sb.instances()).toHaveLength(1);
+    expect(sb.requests().at(-1)).toMatchObject({ tokenName: "staging", fault: "respond", waited: "met" });
+  });
+
+  test("close() does not wait for a waiting request; a wait needs a bound and a valid match", async () => {
+    const own = await startSandbox();
+    const t = own.createToken();
+    own.injectFault({
+      match: "GET /instances",
+      kind: "delay-then-act",
+      delayMs: 0,
+      waitFor: { match: "POST /instances", maxMs: 60_000 },
+    });
+    const pending = fetch(`${own.baseUrl}/instances`, {
+      headers: { Accept: "application/json", Authorization: `Bearer ${t}` },
+    }).catch((error: unknown) => error);
+    await waitFor(() => own.pendingFaults().length === 0);
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(String(await pending)).toMatch(/fetch failed/);
+
+    const base = { match: "/instances", kind: "reset" };
+    expect(() => parseFault({ ...base, waitFor: { match: "POST /instances" } })).toThrow(/maxMs.*bound/);
+    expect(() => parseFault({ ...base, waitFor: { match: "instances", maxMs: 10 } })).toThrow(
+      /must start with/,
+    );
+    expect(() => parseFault({ ...base, waitFor: "POST /instances" })).toThrow(/waitFor must be an object/);
+    expect(() => parseFault({ ...base, waitFor: { match: "/x", maxMs: 10, tokenName: "" } })).toThrow(
+      /waitFor.tokenName/,
+    );
+    expect(parseFault({ ...base, waitFor: { match: "/x", maxMs: 10, tokenName: "p" } })).toEqual({
+      ...base,
+      waitFor: { match: "/x", maxMs: 10, tokenName: "p" },
+    });
   });
 });

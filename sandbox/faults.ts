@@ -24,6 +24,25 @@ export interface FaultMatch {
    * of two that share an account can lose answers while the other's requests pass untouched.
    */
   tokenName?: string;
+  /**
+   * Hold the request first, until the sandbox has answered a request matching `waitFor` since this
+   * fault was added (at once if it already has), then apply the fault: one stack's request can be
+   * made to wait for a neighbour's, so two deployments overlap by construction, not by luck.
+   */
+  waitFor?: WaitFor;
+}
+
+/** The request a `waitFor` waits for, and how long at most. */
+export interface WaitFor {
+  /** As `FaultMatch.match`: `"POST /instances"`. */
+  match: string;
+  /** Only requests authenticated by the token with this name. */
+  tokenName?: string;
+  /**
+   * The bound, so that a test whose neighbour never comes fails instead of hanging: after it the held
+   * request goes on all the same, and its log entry says `waited: "timed out"`.
+   */
+  maxMs: number;
 }
 
 /** Answer with this instead of performing the operation (429 + Retry-After, 500, 503, a fake 422 …). */
@@ -81,6 +100,8 @@ interface QueuedFault {
   remaining: number;
   method: string;
   segments: string[];
+  /** The request log's sequence number when the fault was added: `waitFor` counts answers after it. */
+  since: number;
   /** For a `rate`: the next number in [0, 1) of its seeded sequence. */
   draw?: () => number;
 }
@@ -141,6 +162,7 @@ export function parseFault(value: unknown): SandboxFault {
     }
     base.tokenName = value.tokenName;
   }
+  if (value.waitFor !== undefined) base.waitFor = parseWaitFor(value.waitFor);
   switch (kind) {
     case "respond": {
       const status = nonNegativeInteger(value.status, "fault.status");
@@ -180,6 +202,25 @@ export function parseFault(value: unknown): SandboxFault {
   }
 }
 
+function parseWaitFor(value: unknown): WaitFor {
+  if (!isRecord(value)) throw new Error("fault.waitFor must be an object: { match, tokenName?, maxMs }");
+  const { match, tokenName, maxMs } = value;
+  if (typeof match !== "string" || match.trim() === "")
+    throw new Error("fault.waitFor.match must be a non-empty string");
+  parseMatch(match);
+  if (typeof maxMs !== "number" || !Number.isSafeInteger(maxMs) || maxMs < 1) {
+    throw new Error("fault.waitFor.maxMs must be a positive integer: a wait needs a bound");
+  }
+  const waitFor: WaitFor = { match, maxMs };
+  if (tokenName !== undefined) {
+    if (typeof tokenName !== "string" || tokenName === "") {
+      throw new Error("fault.waitFor.tokenName must be a non-empty string");
+    }
+    waitFor.tokenName = tokenName;
+  }
+  return waitFor;
+}
+
 function parseMatch(match: string): { method: string; segments: string[] } {
   const parts = match.trim().split(/\s+/);
   const [first = "", second] = parts;
@@ -207,14 +248,23 @@ function segmentsMatch(pattern: readonly string[], actual: readonly string[]): b
   );
 }
 
+/** A fault taken for a request, with the log sequence number its `waitFor` counts from. */
+export interface TakenFault {
+  fault: SandboxFault;
+  since: number;
+}
+
 export class FaultQueue {
   private queue: QueuedFault[] = [];
+
+  /** `sequence`: the request log's count of recorded requests (see RequestLog.recorded). */
+  constructor(private readonly sequence: () => number = () => 0) {}
 
   add(fault: SandboxFault): void {
     const checked = parseFault(fault);
     const { method, segments } = parseMatch(checked.match);
     const remaining = checked.times ?? (checked.rate === undefined ? 1 : Infinity);
-    const entry: QueuedFault = { fault: checked, remaining, method, segments };
+    const entry: QueuedFault = { fault: checked, remaining, method, segments, since: this.sequence() };
     if (checked.rate !== undefined) entry.draw = seededRandom(checked.seed ?? 1);
     this.queue.push(entry);
   }
@@ -235,7 +285,7 @@ export class FaultQueue {
    * draws "no" for this request lets it through (to the next matching fault, if any). `tokenName`:
    * the name of the token the request carries, if it is a known one.
    */
-  take(method: string, path: string, tokenName?: string): SandboxFault | undefined {
+  take(method: string, path: string, tokenName?: string): TakenFault | undefined {
     const segments = apiSegments(path);
     const upper = method.toUpperCase();
     const index = this.queue.findIndex(
@@ -249,6 +299,6 @@ export class FaultQueue {
     if (!entry) return undefined;
     entry.remaining -= 1;
     if (entry.remaining <= 0) this.queue.splice(index, 1);
-    return entry.fault;
+    return { fault: entry.fault, since: entry.since };
   }
 }

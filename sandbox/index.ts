@@ -8,6 +8,7 @@ export type {
   RespondFault,
   SandboxFault,
   SandboxFaultKind,
+  WaitFor,
 } from "./faults";
 export type { SandboxRequest } from "./request-log";
 export type { RateLimit } from "./rate-limit";

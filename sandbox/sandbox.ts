@@ -137,10 +137,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const client = clientHooks(store);
   const group = groupHooks(store);
-  const faults = new FaultQueue();
+  const log = new RequestLog();
+  const faults = new FaultQueue(() => log.recorded);
   const rateLimiter = new RateLimiter();
   rateLimiter.set(options.rateLimit);
-  const log = new RequestLog();
   const closing = new AbortController();
   const reset = (): void => {
     store.reset();

@@ -21,7 +21,7 @@ import {
   type Permission,
 } from "../provider/waapi-api";
 import { bearerToken, expectsJson } from "./auth";
-import { apiSegments, type FaultQueue, type RespondFault } from "./faults";
+import { apiSegments, faultMatches, type FaultQueue, type RespondFault, type WaitFor } from "./faults";
 import { GROUP_ROUTE_OPERATIONS } from "./group-operations";
 import { hookRoutes } from "./hooks";
 import {
@@ -40,7 +40,7 @@ import {
   type RetrieveShape,
 } from "./operations";
 import type { RateLimiter } from "./rate-limit";
-import type { RequestLog } from "./request-log";
+import type { RequestLog, SandboxRequest } from "./request-log";
 import {
   errorResult,
   loginPage,
@@ -184,11 +184,13 @@ async function serve(
   const { logged, input } = readBody(request);
   // The token's name only, so a fault can be aimed at one token's requests (faults.ts: tokenName).
   const bearer = bearerToken(request.headers);
-  const fault = ctx.faults.take(
+  const taken = ctx.faults.take(
     request.method,
     request.url,
     bearer === undefined ? undefined : ctx.store.authenticate(bearer)?.name,
   );
+  const fault = taken?.fault;
+  let waited: "met" | "timed out" | undefined;
   const record = (status: number | null, tokenName: string | null): void => {
     ctx.log.record({
       method: request.method,
@@ -198,8 +200,17 @@ async function serve(
       tokenName,
       at,
       ...(fault ? { fault: fault.kind } : {}),
+      ...(waited ? { waited } : {}),
     });
   };
+  if (taken?.fault.waitFor) {
+    const outcome = await awaitRequest(ctx, taken.fault.waitFor, taken.since);
+    if (outcome === "closed") {
+      record(null, null);
+      return resetConnection(request, reply);
+    }
+    waited = outcome;
+  }
 
   const retryAfterSeconds = route ? ctx.rateLimiter.take() : undefined;
   if (retryAfterSeconds !== undefined) {
@@ -356,6 +367,19 @@ function defaultMessage(status: number): string {
   if (status === 429) return "Too Many Attempts.";
   if (status === 500) return "Server Error";
   return STATUS_CODES[status] ?? "Error";
+}
+
+/** A fault's `waitFor`: until the sandbox has answered a request it names, since the fault was added. */
+function awaitRequest(
+  ctx: ServerContext,
+  wait: WaitFor,
+  since: number,
+): Promise<"met" | "timed out" | "closed"> {
+  const answered = (entry: SandboxRequest): boolean =>
+    entry.status !== null &&
+    (wait.tokenName === undefined || entry.tokenName === wait.tokenName) &&
+    faultMatches(wait.match, entry.method, entry.path);
+  return ctx.log.waitFor(answered, since, wait.maxMs, ctx.closing);
 }
 
 /** Waits for an injected delay; false when the sandbox closed meanwhile. */
