@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WaapiClient } from "../../provider/client";
+import { ALICE, BOB, CAROL, groupCalls } from "../support/groups";
 import { expectNoLeak } from "../support/leaks";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
 import { useSandbox } from "../support/sandbox";
@@ -20,10 +21,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   expectNoLeak(stacks.everything(), e2eSecrets());
 });
-
-const ALICE = "4915112345678@c.us";
-const BOB = "4915187654321@c.us";
-const CAROL = "33612345678@c.us";
 
 function yamlProgram(name: string, body: string, dir?: string): string {
   const folder = dir ?? mkdtempSync(join(tmpdir(), `waapi-yaml-${name}-`));
@@ -53,17 +50,6 @@ outputs:
   groupId: \${oncall.groupId}
 `;
 
-function groupCalls(): string[] {
-  return sandbox
-    .requests()
-    .filter((request) => request.path.includes("/client/action/"))
-    .map((request) => {
-      const body = request.body as { participant?: string } | null;
-      const action = request.path.split("/").pop() ?? "";
-      return body?.participant ? `${action} ${body.participant}` : action;
-    });
-}
-
 it("creates, updates minimally, imports with no write, and forgets on destroy with a warning", async () => {
   const client = new WaapiClient({ apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
   const { id: instanceId } = await client.createInstance();
@@ -80,7 +66,7 @@ it("creates, updates minimally, imports with no write, and forgets on destroy wi
   sandbox.clearRequests();
   yamlProgram("waapi-native-group", groupProgram(instanceId, [BOB, CAROL]), dir);
   await stacks.up(stack);
-  expect(groupCalls()).toEqual([
+  expect(groupCalls(sandbox)).toEqual([
     "get-group-info",
     `add-group-participant ${CAROL}`,
     `remove-group-participant ${ALICE}`,
@@ -101,14 +87,14 @@ it("creates, updates minimally, imports with no write, and forgets on destroy wi
   ]);
   expect(imported.status).toBe(0);
   // The engine reads it (import, then its check that the code matches): reads only, never a write.
-  expect(groupCalls()).toContain("get-group-info");
-  expect(groupCalls().filter((call) => call !== "get-group-info")).toEqual([]);
+  expect(groupCalls(sandbox)).toContain("get-group-info");
+  expect(groupCalls(sandbox).filter((call) => call !== "get-group-info")).toEqual([]);
   expect(imported.stdout).toMatch(/taken:\s+type: waapi:(index:)?Group/);
   expect(imported.stdout).toContain(CAROL);
 
   sandbox.clearRequests();
   const { stdout: output } = await stacks.destroy(stack);
-  expect(groupCalls()).toEqual([]);
+  expect(groupCalls(sandbox)).toEqual([]);
   expect(sandbox.groups(instanceId)).toHaveLength(1);
   expect(output.replace(/\s+/g, " ")).toContain(
     `Group ${groupId} ("On call") was removed from the stack but still exists on WhatsApp`,

@@ -11,6 +11,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ALICE, BOB, CAROL, groupCalls } from "../support/groups";
 import { expectNoLeak } from "../support/leaks";
 import { expectSupportLineCreated, expectSupportLineRenamed } from "../support/native-programs";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
@@ -75,9 +76,14 @@ afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
+/** `pulumi stack export`, as far as these tests read it. */
+interface Exported {
+  deployment: { resources: { urn: string; type: string; outputs: Record<string, unknown> }[] };
+}
+
 const writes = () => sandbox.requests().filter((request) => request.method !== "GET");
 
-it("a Python program: up, a no-op preview, an in-place update, getInstance, listInstances and getInstanceStatus calls, destroy", async () => {
+it("a Python program: up, a no-op preview, an in-place update, getInstance, listInstances and getInstanceStatus calls, a Group created, changed minimally and refreshed, destroy", async () => {
   const stack = await stacks.create(programDir, {
     apiToken: sandbox.token,
     baseUrl: sandbox.baseUrl,
@@ -94,9 +100,7 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance, list
 
   // The state: the resource under its schema type, no provider code, the secret webhook encrypted.
   const exported = (await stacks.cli(programDir, ["stack", "export", "--stack", stack.name])).stdout;
-  const { deployment } = JSON.parse(exported) as {
-    deployment: { resources: { urn: string; type: string; outputs: Record<string, unknown> }[] };
-  };
+  const { deployment } = JSON.parse(exported) as Exported;
   const instance = deployment.resources.find((r) => r.type === "waapi:index:Instance");
   expect(instance?.urn).toMatch(/::waapi:index:Instance::support$/);
   expect(instance?.outputs).toMatchObject({ instanceId: created?.id, name: "Support line" });
@@ -122,8 +126,60 @@ it("a Python program: up, a no-op preview, an in-place update, getInstance, list
   expect(renamed.outputs["linkedNumber"]?.value).toBe(linked?.formattedNumber);
   expect(renamed.outputs["linkedName"]?.value).toBe("Support desk");
 
+  // A group on the linked line, through the SDK's Group: its members (one written as a phone number),
+  // Bob an admin, only admins may post.
+  const lineId = created?.id ?? 0;
+  await stack.setConfig("groupMembers", { value: JSON.stringify(["+49 151 12345678", BOB]) });
+  sandbox.clearRequests();
+  const grouped = await stacks.up(stack);
+  expect(grouped.summary.resourceChanges).toEqual({ same: 2, create: 1 });
+  const [group] = sandbox.groups(lineId);
+  expect(sandbox.groups(lineId)).toHaveLength(1);
+  expect(group).toMatchObject({ subject: "On call", messageAdminOnly: true, owner: linked?.contactId });
+  expect(group?.participants.filter((member) => member.isAdmin).map((member) => member.id)).toEqual(
+    expect.arrayContaining([BOB]),
+  );
+  expect(grouped.outputs["groupId"]?.value).toBe(group?.id);
+  expect(grouped.outputs["groupOwner"]?.value).toBe(linked?.contactId);
+  expect(grouped.outputs["groupParticipants"]?.value).toEqual([ALICE, BOB]);
+  expect(grouped.outputs["inviteLink"]).toEqual({ value: group?.inviteLink, secret: true });
+
+  // Alice leaves, Carol comes in, Bob stays an admin: only those two member calls, after one read.
+  await stack.setConfig("groupMembers", { value: JSON.stringify([BOB, CAROL]) });
+  sandbox.clearRequests();
+  const regrouped = await stacks.up(stack);
+  expect(regrouped.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+  expect(groupCalls(sandbox)).toEqual([
+    "get-group-info",
+    `add-group-participant ${CAROL}`,
+    `remove-group-participant ${ALICE}`,
+  ]);
+  expect(writes().filter((request) => !request.path.includes("/client/action/"))).toEqual([]);
+
+  // Refresh reads the group and the line back and finds nothing changed.
+  sandbox.clearRequests();
+  const refreshed = await stacks.refresh(stack);
+  expect(refreshed.summary.resourceChanges).toEqual({ same: 3 });
+  expect(groupCalls(sandbox)).toEqual(["get-group-info"]);
+  expect(writes().filter((request) => !request.path.includes("/client/action/get-"))).toEqual([]);
+
+  // The invite link lets anyone join: encrypted in the state, and shown nowhere the engine printed.
+  const groupState = (await stacks.cli(programDir, ["stack", "export", "--stack", stack.name])).stdout;
+  const recorded = (JSON.parse(groupState) as Exported).deployment.resources.find(
+    (r) => r.type === "waapi:index:Group",
+  );
+  expect(recorded?.outputs).toMatchObject({ groupId: group?.id, participants: [CAROL, BOB], admins: [BOB] });
+  expect(JSON.stringify(recorded?.outputs["inviteLink"])).toContain("ciphertext");
+  expectNoLeak([groupState, ...stacks.everything()], [group?.inviteLink ?? "no invite link"]);
+
+  // Destroy forgets the group (nothing sent for it, it stays on WhatsApp, and says so) and deletes the line.
+  sandbox.clearRequests();
   const destroyed = await stacks.destroy(stack);
-  expect(destroyed.summary.resourceChanges).toEqual({ delete: 2 });
+  expect(destroyed.summary.resourceChanges).toEqual({ delete: 3 });
+  expect(groupCalls(sandbox)).toEqual([]);
+  expect(destroyed.stdout.replace(/\s+/g, " ")).toContain(
+    `Group ${group?.id} ("On call") was removed from the stack but still exists on WhatsApp`,
+  );
   expect(sandbox.instances()).toEqual([]);
 
   // The token was used all along, and shows nowhere: state, config file, anything the engine printed.

@@ -1,4 +1,5 @@
-"""A Python program on the native plugin, through its generated SDK (sdk/python)."""
+"""A Python program on the native plugin, through its generated SDK (sdk/python): a line, the
+functions, and a WhatsApp group on the line."""
 import pulumi
 import pulumi_waapi as waapi
 
@@ -26,3 +27,19 @@ pulumi.export("lineStatus", line.status)
 pulumi.export("linkedNumber", line.linked_number)
 pulumi.export("linkedName", line.linked_name)
 pulumi.export("listedIds", listed.instances.apply(lambda found: [i.instance_id for i in found]))
+
+# A group on the line, once the test has linked it (a group needs a ready line) and set its members.
+members = config.get_object("groupMembers")
+if members is not None:
+    oncall = waapi.Group(
+        "oncall",
+        instance_id=support.instance_id,
+        subject="On call",
+        participants=members,
+        admins=["4915187654321@c.us"],
+        messages_admins_only=True,
+    )
+    pulumi.export("groupId", oncall.group_id)
+    pulumi.export("groupOwner", oncall.owner)
+    pulumi.export("groupParticipants", oncall.participants)
+    pulumi.export("inviteLink", oncall.invite_link)
