@@ -48,16 +48,19 @@ function firstMatching(
 
 export type NameProblem = Extract<TextProblem, { kind: "empty" | "too-long" | "control-character" }>;
 
-/** A trimmed name: 1–255 characters, none of them a control character. */
-export function nameProblem(name: string): NameProblem | undefined {
-  const characters = [...name.trim()];
+/** One line of plain text once trimmed (a name, a group's subject): 1–`max` characters, no control character. */
+function oneLineTextProblem(text: string, max: number): NameProblem | undefined {
+  const characters = [...text.trim()];
   if (characters.length === 0) return { kind: "empty" };
   const control = firstMatching(characters, isControl);
   if (control) return { kind: "control-character", ...control };
-  if (characters.length > MAX_NAME_LENGTH) {
-    return { kind: "too-long", length: characters.length, max: MAX_NAME_LENGTH };
-  }
+  if (characters.length > max) return { kind: "too-long", length: characters.length, max };
   return undefined;
+}
+
+/** A trimmed name: 1–255 characters, none of them a control character. */
+export function nameProblem(name: string): NameProblem | undefined {
+  return oneLineTextProblem(name, MAX_NAME_LENGTH);
 }
 
 /**
@@ -179,14 +182,7 @@ export function groupIdProblem(id: string): IdProblem | undefined {
 
 /** A trimmed group subject: 1–100 characters, none of them a control character. */
 export function groupSubjectProblem(subject: string): NameProblem | undefined {
-  const characters = [...subject.trim()];
-  if (characters.length === 0) return { kind: "empty" };
-  const control = firstMatching(characters, isControl);
-  if (control) return { kind: "control-character", ...control };
-  if (characters.length > MAX_GROUP_SUBJECT_LENGTH) {
-    return { kind: "too-long", length: characters.length, max: MAX_GROUP_SUBJECT_LENGTH };
-  }
-  return undefined;
+  return oneLineTextProblem(subject, MAX_GROUP_SUBJECT_LENGTH);
 }
 
 /**

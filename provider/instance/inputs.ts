@@ -6,6 +6,7 @@ import {
   UNKNOWN_VALUE,
   closestName,
   describe,
+  oneLineTextReason,
   quoteText,
   unknownInputs,
 } from "../resources/check";
@@ -125,20 +126,11 @@ export function decodeInstanceInputs(checked: Readonly<Record<string, unknown>>)
 }
 
 function nameReason(name: string): string | undefined {
-  const problem = nameProblem(name);
-  switch (problem?.kind) {
-    case undefined:
-      return undefined;
-    case "empty":
-      return "name must not be empty or blank: give the instance a display name.";
-    case "control-character":
-      return (
-        `name contains ${describeCodePoint(problem.codePoint)} at position ${problem.index + 1}: ` +
-        "a display name is one line of plain text; remove it."
-      );
-    case "too-long":
-      return `name is ${problem.length} characters long; WAAPI takes at most ${problem.max}: shorten it.`;
-  }
+  return oneLineTextReason("name", nameProblem(name), {
+    empty: "give the instance a display name",
+    what: "a display name",
+    limitedBy: "WAAPI",
+  });
 }
 
 /**

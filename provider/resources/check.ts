@@ -3,6 +3,7 @@
  * wording of a rejected value. Each resource's own rules are in its inputs.ts; the facts they judge
  * (names, URLs, ids, numbers) are in ../rules.ts.
  */
+import { describeCodePoint, type NameProblem } from "../rules";
 
 /**
  * What Pulumi puts in place of a value that is not known yet (during a preview, an output of a
@@ -85,4 +86,35 @@ export function describe(value: unknown, quote = true): string {
   const type = typeof value;
   const article = /^[aeiou]/.test(type) ? "an" : "a";
   return quote ? `${article} ${type} (${JSON.stringify(value)})` : `${article} ${type}`;
+}
+
+/** How a resource speaks of a one-line text input (an instance's name, a group's subject) when it is refused. */
+export interface OneLineTextWords {
+  /** The fix for an empty one, e.g. "give the group its name". */
+  empty: string;
+  /** What the value is, e.g. "a group's name". */
+  what: string;
+  /** Who sets the length limit, e.g. "WhatsApp". */
+  limitedBy: string;
+}
+
+/** Why `property` is refused, for a problem of ../rules.ts's one-line text rule; undefined when none. */
+export function oneLineTextReason(
+  property: string,
+  problem: NameProblem | undefined,
+  words: OneLineTextWords,
+): string | undefined {
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case "empty":
+      return `${property} must not be empty or blank: ${words.empty}.`;
+    case "control-character":
+      return (
+        `${property} contains ${describeCodePoint(problem.codePoint)} at position ${problem.index + 1}: ` +
+        `${words.what} is one line of plain text; remove it.`
+      );
+    case "too-long":
+      return `${property} is ${problem.length} characters long; ${words.limitedBy} takes at most ${problem.max}: shorten it.`;
+  }
 }

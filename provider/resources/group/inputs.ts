@@ -15,7 +15,7 @@ import {
   parseInstanceId,
   type ContactProblem,
 } from "../../rules";
-import { UNKNOWN_VALUE, closestName, describe, quoteText, unknownInputs } from "../check";
+import { UNKNOWN_VALUE, closestName, describe, oneLineTextReason, quoteText, unknownInputs } from "../check";
 import type { CheckedInputs, InputFailure } from "../descriptor";
 
 /** What deleting a Group does (WAAPI can neither delete a group nor make the line leave one). */
@@ -250,20 +250,11 @@ function instanceIdFrom(value: unknown): number | undefined {
 }
 
 function subjectReason(subject: string): string | undefined {
-  const problem = groupSubjectProblem(subject);
-  switch (problem?.kind) {
-    case undefined:
-      return undefined;
-    case "empty":
-      return "subject must not be empty or blank: give the group its name.";
-    case "control-character":
-      return (
-        `subject contains ${describeCodePoint(problem.codePoint)} at position ${problem.index + 1}: ` +
-        "a group's name is one line of plain text; remove it."
-      );
-    case "too-long":
-      return `subject is ${problem.length} characters long; WhatsApp takes at most ${problem.max}: shorten it.`;
-  }
+  return oneLineTextReason("subject", groupSubjectProblem(subject), {
+    empty: "give the group its name",
+    what: "a group's name",
+    limitedBy: "WhatsApp",
+  });
 }
 
 interface MemberEntry {
