@@ -15,6 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   LocalWorkspace,
+  PulumiCommand,
+  type ConfigMap,
   type DestroyOptions,
   type PreviewOptions,
   type RefreshOptions,
@@ -41,6 +43,12 @@ export const ENVIRONMENT_DECOYS = {
   WAAPI_API_TOKEN: "99|EnvironmentDecoyTokenThatMustNeverBeUsed0123",
   WAAPI_BASE_URL: "http://127.0.0.1:9/api/v1",
 } as const;
+
+/**
+ * The CLI on PATH, asked its version once per test file: each new LocalWorkspace would otherwise run
+ * `pulumi version` again before its first command (a CLI start per stack).
+ */
+let pulumiCommand: Promise<PulumiCommand> | undefined;
 
 /** Every file under `dir`, as text. */
 function filesUnder(dir: string): { path: string; text: string }[] {
@@ -90,12 +98,19 @@ export class OfflineStacks {
   async create(workDir: string, settings: StackSettings, stackName?: string): Promise<Stack> {
     const stack = await LocalWorkspace.createStack(
       { stackName: stackName ?? `e2e-${this.stacks.length}-${Date.now()}`, workDir },
-      { envVars: { ...this.env(), ...settings.env } },
+      {
+        envVars: { ...this.env(), ...settings.env },
+        pulumiCommand: await (pulumiCommand ??= PulumiCommand.get()),
+      },
     );
     this.stacks.push(stack);
-    await stack.setConfig("waapi:apiToken", { value: settings.apiToken, secret: true });
-    await stack.setConfig("waapi:baseUrl", { value: settings.baseUrl });
-    for (const [key, value] of Object.entries(settings.config ?? {})) await stack.setConfig(key, { value });
+    // One `pulumi config set-all` rather than a CLI start per key.
+    const config: ConfigMap = {
+      "waapi:apiToken": { value: settings.apiToken, secret: true },
+      "waapi:baseUrl": { value: settings.baseUrl },
+    };
+    for (const [key, value] of Object.entries(settings.config ?? {})) config[key] = { value };
+    await stack.setAllConfig(config);
     return stack;
   }
 
