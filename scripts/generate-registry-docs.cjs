@@ -24,7 +24,7 @@ function schema() {
 /** The fenced code block of `language` in a schema description. @param {string} text @param {string} language */
 function codeBlock(text, language) {
   const match = new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, "m").exec(text);
-  if (!match) throw new Error(`generate-registry-docs: the Instance description has no ${language} example`);
+  if (!match) throw new Error(`generate-registry-docs: the resource description has no ${language} example`);
   return match[1];
 }
 
@@ -36,7 +36,9 @@ function page(frontMatter, body) {
 
 function indexPage() {
   const spec = schema();
-  const example = spec.resources["waapi:index:Instance"].description;
+  // Every resource's description carries the same usage examples: the registry's first one's.
+  const [first] = Object.values(spec.resources);
+  const example = first.description;
   const chooser = [
     `{{< chooser language "${LANGUAGES.join(",")}" >}}`,
     ...LANGUAGES.flatMap((language) => [

@@ -1,46 +1,26 @@
 #!/usr/bin/env node
 // @ts-check
-// Writes provider/native/schema.json, the native plugin's Pulumi package schema, from the same
-// sources as the README reference (scripts/generate-reference.cjs): the doc comments and types of
-// WaapiInstanceArgs and WaapiInstance, WEBHOOK_EVENTS, and the doc comments of CONFIG_KEYS. So the
-// dynamic resource, the README and the native resource cannot disagree. `npm run docs` writes it;
+// Writes provider/native/schema.json, the native plugin's Pulumi package schema: every resource of
+// the registry from its spec in its folder of the core (read from the built registry,
+// scripts/registry.cjs, as the README reference is), the named types from the vocabulary, and the
+// config keys from CONFIG_KEYS' doc comments. So the dynamic resource, the README and the native
+// resource cannot disagree, and a new resource needs no edit here. `npm run docs` writes it;
 // tests/docs.test.ts fails when it is out of date.
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
-const {
-  describeInstance,
-  describeGroup,
-  parse,
-  constInitializer,
-  fullComment,
-} = require("./generate-reference.cjs");
+const { parse, constInitializer, fullComment } = require("./generate-reference.cjs");
+const { registry, summary, namedTypes } = require("./registry.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const SCHEMA = path.join(ROOT, "provider", "native", "schema.json");
 const SETTINGS = path.join(ROOT, "provider", "settings.ts");
 const PACKAGE = "waapi";
 const INSTANCE = `${PACKAGE}:index:Instance`;
-const GROUP = `${PACKAGE}:index:Group`;
-/** The dynamic WaapiGroup's type token (provider/tokens.ts), which the native Group aliases. */
-const DYNAMIC_GROUP_TYPE = "pulumi-nodejs:dynamic/waapi:Group";
-/** The Group's outputs that are always secrets (GROUP_SECRET_OUTPUTS), and its dynamic-only inputs. */
-const GROUP_STATE = path.join(ROOT, "provider", "resources", "group", "state.ts");
-const GROUP_DYNAMIC_ONLY_INPUTS = ["adoptGroupId"];
-const WEBHOOK_EVENT = `${PACKAGE}:index:WebhookEvent`;
 const INSTANCE_INFO = `${PACKAGE}:index:InstanceInfo`;
-const INSTANCE_STATUS = `${PACKAGE}:index:InstanceStatus`;
 /** getInstanceStatus: its result type's comments, and the dynamic door's function comment (both doors' text). */
 const LINE_STATUS = path.join(ROOT, "provider", "instance", "line-status.ts");
 const FUNCTIONS = path.join(ROOT, "provider", "dynamic", "functions.ts");
-const VOCABULARY = path.join(ROOT, "provider", "waapi-api.ts");
-/**
- * Dynamic-door inputs the native resource does without: adoptInstanceId stands in for Pulumi's
- * `import`, which works for a native resource.
- */
-const DYNAMIC_ONLY_INPUTS = ["adoptInstanceId"];
-/** The dynamic WaapiInstance's type token (provider/native/tokens.ts), which the native Instance aliases. */
-const DYNAMIC_INSTANCE_TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /**
  * The repository, from package.json's `repository.url`: the one place it is written. Its owner is a
@@ -81,9 +61,20 @@ function withExamples(description, title) {
   return `${description}\n\n{{% examples %}}\n## Example Usage\n\n${example}\n{{% /examples %}}`;
 }
 
-/** A TypeScript type of the reference as a schema type. @param {string} type */
+/** A named type's token in the schema. @param {string} name */
+const typeToken = (name) => `${PACKAGE}:index:${name}`;
+
+/**
+ * A property's type (the spec's PropertyType, or a TypeScript type of an interface this reads) as a
+ * schema type. @param {import("./registry.cjs").PropertyType | string} type
+ */
 function schemaType(type) {
+  if (typeof type !== "string") return { type: "string" }; // oneOf: its values are in the description
   const base = type.replace(/\s*\|\s*undefined$/, "");
+  const named = namedTypes();
+  if (base in named) return { $ref: `#/types/${typeToken(base)}` };
+  if (base.endsWith("[]") && base.slice(0, -2) in named)
+    return { type: "array", items: { $ref: `#/types/${typeToken(base.slice(0, -2))}` } };
   switch (base) {
     case "string":
       return { type: "string" };
@@ -93,30 +84,43 @@ function schemaType(type) {
       return { type: "boolean" };
     case "string[]":
       return { type: "array", items: { type: "string" } };
-    case '"forget" | "removeMembers"': // Group's onDelete: a plain string, its values in the description
-      return { type: "string" };
-    case "WebhookEvent[]":
-      return { type: "array", items: { $ref: `#/types/${WEBHOOK_EVENT}` } };
-    case "InstanceStatus":
-      return { $ref: `#/types/${INSTANCE_STATUS}` };
     default:
       throw new Error(`generate-schema: no schema type for '${type}'`);
   }
 }
 
-/** @param {import("./generate-reference.cjs").Member[]} members */
+/**
+ * Schema properties of the spec's properties (secret outputs marked).
+ * @param {readonly { name: string, type: import("./registry.cjs").PropertyType | string, description?: string, summary?: string, secret?: boolean }[]} members
+ */
 function properties(members) {
   return Object.fromEntries(
-    members.map((m) => [m.name, { ...schemaType(m.type), description: plain(m.summary) }]),
+    members.map((m) => [
+      m.name,
+      {
+        ...schemaType(m.type),
+        description: plain(m.summary ?? summary({ description: m.description ?? "" })),
+        ...(m.secret ? { secret: true } : {}),
+      },
+    ]),
   );
 }
 
+/** The names of the required ones. @param {readonly { name: string, required?: boolean }[]} members */
+function required(members) {
+  return members.filter((m) => m.required).map((m) => m.name);
+}
+
 /**
- * The members of interface `name` in `file`, as the reference describes WaapiInstance's.
- * @param {string} file @param {string} name @returns {import("./generate-reference.cjs").Member[]}
+ * @typedef {{ name: string, type: string, required: boolean, summary: string, description: string }} Member
+ */
+
+/**
+ * The members of interface `name` in `file` (a function's arguments and result).
+ * @param {string} file @param {string} name @returns {Member[]}
  */
 function interfaceMembers(file, name) {
-  /** @type {import("./generate-reference.cjs").Member[]} */
+  /** @type {Member[]} */
   const members = [];
   parse(file).forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node) || node.name.text !== name) return;
@@ -136,16 +140,6 @@ function interfaceMembers(file, name) {
   return members;
 }
 
-/** The doc comment of the class `name` in `file`. @param {string} file @param {string} name */
-function classComment(file, name) {
-  let text = "";
-  parse(file).forEachChild((node) => {
-    if (ts.isClassDeclaration(node) && node.name?.text === name) text = fullComment(node);
-  });
-  if (!text) throw new Error(`generate-schema: ${file} has no documented class ${name}`);
-  return plain(text);
-}
-
 /** The doc comment of the function `name` in `file`. @param {string} file @param {string} name */
 function functionComment(file, name) {
   let text = "";
@@ -154,17 +148,6 @@ function functionComment(file, name) {
   });
   if (!text) throw new Error(`generate-schema: ${file} has no documented function ${name}`);
   return plain(text.replace(/\{@link (\w+)\}/g, "$1"));
-}
-
-/** The values of a top-level string array constant. @param {string} file @param {string} name */
-function stringList(file, name) {
-  const list = constInitializer(file, name);
-  const values =
-    list && ts.isArrayLiteralExpression(list)
-      ? list.elements.map((e) => (ts.isStringLiteral(e) ? e.text : ""))
-      : [];
-  if (values.length === 0 || values.includes("")) throw new Error(`generate-schema: ${name} not found`);
-  return values;
 }
 
 /** Each setting's TypeScript type, from the ProviderSettings interface that resolveSettings returns. */
@@ -206,25 +189,37 @@ function configVariables() {
 }
 
 function schema() {
-  const { inputs, outputs, events } = describeInstance();
-  const resourceDescription = classComment(
-    path.join(ROOT, "provider", "dynamic", "resource.ts"),
-    "WaapiInstance",
-  );
-  const nativeInputs = inputs.filter((m) => !DYNAMIC_ONLY_INPUTS.includes(m.name));
-  const outputProperties = properties(outputs);
-  const requiredOutputs = outputs.filter((m) => m.required).map((m) => m.name);
+  const { RESOURCES } = registry();
+  const instance = RESOURCES.find((resource) => resource.token === INSTANCE);
+  if (!instance) throw new Error(`generate-schema: the registry has no ${INSTANCE}`);
+  // getInstance and listInstances answer what an Instance records.
+  const outputProperties = properties(instance.spec.outputs);
+  const requiredOutputs = required(instance.spec.outputs);
   const config = configVariables();
   const version = PACKAGE_JSON.version;
   const statusMembers = interfaceMembers(LINE_STATUS, "InstanceStatusResult");
   const statusArgs = interfaceMembers(FUNCTIONS, "GetInstanceStatusArgs");
-  const group = describeGroup();
-  const groupInputs = group.inputs.filter((m) => !GROUP_DYNAMIC_ONLY_INPUTS.includes(m.name));
-  const groupSecrets = stringList(GROUP_STATE, "GROUP_SECRET_OUTPUTS");
-  const groupOutputs = Object.fromEntries(
-    Object.entries(properties(group.outputs)).map(([name, property]) => [
-      name,
-      groupSecrets.includes(name) ? { ...property, secret: true } : property,
+  const resources = Object.fromEntries(
+    RESOURCES.map((resource) => {
+      const inputs = resource.spec.inputs.filter((p) => !p.dynamicOnly);
+      return [
+        resource.token,
+        {
+          description: withExamples(plain(resource.spec.description), resource.spec.example),
+          // A program moves from the dynamic resource to this one in place (README, TypeScript).
+          aliases: [{ type: resource.dynamicToken }],
+          inputProperties: properties(inputs),
+          requiredInputs: required(inputs),
+          properties: properties(resource.spec.outputs),
+          required: required(resource.spec.outputs),
+        },
+      ];
+    }),
+  );
+  const types = Object.fromEntries(
+    Object.entries(namedTypes()).map(([name, named]) => [
+      typeToken(name),
+      { type: "string", description: named.description, enum: named.values.map((value) => ({ value })) },
     ]),
   );
 
@@ -248,17 +243,7 @@ function schema() {
       inputProperties: config,
     },
     types: {
-      [WEBHOOK_EVENT]: {
-        type: "string",
-        description: `One of the ${events.length} webhook events WAAPI knows.`,
-        enum: events.map((value) => ({ value })),
-      },
-      [INSTANCE_STATUS]: {
-        type: "string",
-        description:
-          "A line's WhatsApp client status, as WAAPI reports it; only ready sends and receives messages.",
-        enum: stringList(VOCABULARY, "INSTANCE_STATUSES").map((value) => ({ value })),
-      },
+      ...types,
       [INSTANCE_INFO]: {
         type: "object",
         description: "An instance as WAAPI reports it.",
@@ -266,31 +251,7 @@ function schema() {
         required: requiredOutputs,
       },
     },
-    resources: {
-      [INSTANCE]: {
-        description: withExamples(
-          resourceDescription,
-          "A WhatsApp line with a secret webhook, read back and listed",
-        ),
-        // A program moves from the dynamic WaapiInstance to this resource in place (README, TypeScript).
-        aliases: [{ type: DYNAMIC_INSTANCE_TYPE }],
-        inputProperties: properties(nativeInputs),
-        requiredInputs: nativeInputs.filter((m) => m.required).map((m) => m.name),
-        properties: outputProperties,
-        required: requiredOutputs,
-      },
-      [GROUP]: {
-        description: withExamples(
-          classComment(path.join(ROOT, "provider", "dynamic", "group.ts"), "WaapiGroup"),
-          "A WhatsApp line with a secret webhook and an on-call group, read back and listed",
-        ),
-        aliases: [{ type: DYNAMIC_GROUP_TYPE }],
-        inputProperties: properties(groupInputs),
-        requiredInputs: groupInputs.filter((m) => m.required).map((m) => m.name),
-        properties: groupOutputs,
-        required: group.outputs.filter((m) => m.required).map((m) => m.name),
-      },
-    },
+    resources,
     functions: {
       [`${PACKAGE}:index:getInstance`]: {
         description: withExamples(
@@ -326,11 +287,11 @@ function schema() {
         ),
         inputs: {
           properties: properties(statusArgs),
-          required: statusArgs.filter((m) => m.required).map((m) => m.name),
+          required: required(statusArgs),
         },
         outputs: {
           properties: properties(statusMembers),
-          required: statusMembers.filter((m) => m.required).map((m) => m.name),
+          required: required(statusMembers),
         },
       },
     },

@@ -6,7 +6,8 @@ import { DynamicResource } from "./dynamic-resource";
  * The inputs of a WaapiGroup. Members are phone numbers in international format ("+1 555 010 0200",
  * "15550100200") or contact ids ("15550100200@c.us"); the provider records them as contact ids.
  *
- * The first paragraph of each comment here and on WaapiGroup's outputs is the README's reference table.
+ * Each member and its doc are the Group's spec (provider/resources/group/properties.ts), which the
+ * README reference, the schema and the SDKs are generated from; ./classes.test.ts holds them alike.
  */
 export interface WaapiGroupArgs {
   /**

@@ -6,8 +6,8 @@ import { DynamicResource } from "./dynamic-resource";
 /**
  * The inputs of a WaapiInstance. Every one of them is updated in place: none replaces the instance.
  *
- * The first paragraph of each comment here and on WaapiInstance's outputs is the README's reference
- * table (`npm run docs` writes it; a test fails when it is out of date).
+ * Each member and its doc are the Instance's spec (provider/instance/properties.ts), which the README
+ * reference, the schema and the SDKs are generated from; ./classes.test.ts holds them alike.
  */
 export interface WaapiInstanceArgs {
   /** Display name on waapi.app; must not be empty, surrounding blanks are trimmed. */

@@ -1,6 +1,7 @@
 import { WEBHOOK_EVENTS, isWebhookEvent, type WebhookEvent } from "../waapi-api";
 import { describeCodePoint, isInstanceId, nameProblem, parseInstanceId, webhookUrlProblem } from "../rules";
-import type { CheckedInputs, InputFailure } from "../resources/descriptor";
+import { names, type CheckedInputs, type InputFailure } from "../resources/descriptor";
+import { INSTANCE_SPEC } from "./properties";
 import {
   PROVIDER_KEY,
   UNKNOWN_VALUE,
@@ -28,7 +29,7 @@ export interface InstanceInputs {
 export type { CheckedInputs, InputFailure };
 
 /** Every input a WaapiInstance takes, in either door (adoptInstanceId only in the dynamic one). */
-export const INPUT_PROPERTIES = ["name", "webhookUrl", "webhookEvents", "adoptInstanceId"] as const;
+const INPUT_PROPERTIES = names(INSTANCE_SPEC.inputs);
 
 /**
  * Validates and normalizes a WaapiInstance's inputs. Makes no API call. Returns one failure per bad

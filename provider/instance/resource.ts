@@ -6,7 +6,8 @@ import { WaapiError } from "../client";
 import { register } from "../resources/descriptor";
 import { AmbiguousCreateError } from "./creation";
 import { DYNAMIC_INSTANCE_TYPE, INSTANCE_TYPE } from "../tokens";
-import { INPUT_PROPERTIES, checkInstanceInputs, decodeInstanceInputs } from "./inputs";
+import { checkInstanceInputs, decodeInstanceInputs } from "./inputs";
+import { INSTANCE_SPEC } from "./properties";
 import { linkHint } from "./line-status";
 import { createInstance, deleteInstance, readInstance, updateInstance } from "./lifecycle";
 import { inputsFromOutputs, propertyChanges } from "./state";
@@ -15,11 +16,9 @@ export const instanceResource = register({
   token: INSTANCE_TYPE,
   dynamicToken: DYNAMIC_INSTANCE_TYPE,
   dynamicClass: "WaapiInstance",
-  inputs: INPUT_PROPERTIES,
+  spec: INSTANCE_SPEC,
   // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
-  dynamicOnlyInputs: ["adoptInstanceId"],
   adoptInput: "adoptInstanceId",
-  computedOutputs: ["instanceId", "owner", "isTrial"],
   unsetOutputs: { webhookEvents: [] },
   check: checkInstanceInputs,
   decode: decodeInstanceInputs,

@@ -36,6 +36,68 @@ export interface PropertyChange {
   kind: PropertyChangeKind;
 }
 
+/**
+ * A property's type, as the dynamic door's TypeScript spells it (the schema generator maps each; the
+ * README reference shows it as it is).
+ */
+export type PropertyType =
+  | "string"
+  /** A whole number (an id): the schema's integer. */
+  | "number"
+  | "boolean"
+  | "string[]"
+  | NamedType
+  | `${NamedType}[]`
+  /** A string of these values only. */
+  | { readonly oneOf: readonly string[] };
+
+/** The provider's named types (../waapi-api.ts), which the schema declares once and refers to. */
+export type NamedType = "WebhookEvent" | "InstanceStatus";
+
+/** One input or output of a resource, as every door, the schema, the SDKs and the reference know it. */
+export interface PropertySpec {
+  readonly name: string;
+  readonly type: PropertyType;
+  /** Its doc; the first paragraph is the README reference's and the schema's description. */
+  readonly description: string;
+  /** An input a program must declare; an output that is always set. */
+  readonly required?: boolean;
+  /** An output that is always a secret (an invite link), whatever the inputs were. */
+  readonly secret?: boolean;
+  /**
+   * An input only the dynamic door takes, standing in for something the native door does with a
+   * resource option (adoptInstanceId for `import`). The native door refuses it in check, and drops
+   * what a resource moved from the dynamic door still records of it.
+   */
+  readonly dynamicOnly?: boolean;
+  /** An output only the API can tell: unknown in the preview of a create. */
+  readonly computed?: boolean;
+}
+
+/**
+ * A resource's properties and docs, written once in its folder of the core: the descriptor derives
+ * its input names, dynamic-only inputs, computed and secret outputs from them, and the generators
+ * (scripts/generate-*.cjs) read them from the built registry.
+ */
+export interface ResourceSpec {
+  /** What the resource is: the schema's description (and the dynamic class's doc comment). */
+  readonly description: string;
+  /** The title of the usage example (examples/native/) under the resource in the schema. */
+  readonly example: string;
+  /**
+   * Its README reference: the block between `<!-- BEGIN <marker>: npm run docs -->` and
+   * `<!-- END <marker> -->`, its two headings, and what the inputs table is preceded by.
+   */
+  readonly reference: {
+    readonly marker: string;
+    readonly inputsHeading: string;
+    readonly outputsHeading: string;
+    readonly note: string;
+  };
+  readonly inputs: readonly PropertySpec[];
+  readonly outputs: readonly PropertySpec[];
+}
+
 /** What a create whose answer was lost may have made: the resources it may be (none when unknown). */
 export interface MayHaveCreated {
   readonly candidates: readonly {
@@ -58,22 +120,12 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
   readonly dynamicToken: string;
   /** The dynamic door's class, e.g. `WaapiInstance` (the native one is the token's last part). */
   readonly dynamicClass: string;
-  /** Every input a program may declare, in either door. */
-  readonly inputs: readonly string[];
-  /**
-   * Inputs only the dynamic door takes, standing in for something the native door does with a
-   * resource option (adoptInstanceId for `import`). The native door refuses them in check, and drops
-   * what a resource moved from the dynamic door still records of them.
-   */
-  readonly dynamicOnlyInputs: readonly string[];
+  /** Its inputs and outputs (types, docs, secrets), from which `register` derives the lists below. */
+  readonly spec: ResourceSpec;
   /** The dynamic door's input that takes an existing resource over (its stand-in for `import`), if any. */
   readonly adoptInput?: string;
-  /** Outputs that only the API can tell: unknown in the preview of a create. */
-  readonly computedOutputs: readonly string[];
   /** What an output records when its input is unset (so a preview shows what the state will hold). */
   readonly unsetOutputs: Readonly<PropertyBag>;
-  /** Opt-in: outputs that are always secrets (an invite link), whatever the inputs were. */
-  readonly secretOutputs?: readonly string[];
 
   /** Validates and normalizes the inputs; makes no API call. One failure per bad property, naming the fix. */
   check(news: Readonly<PropertyBag>): CheckedInputs;
@@ -111,11 +163,16 @@ export interface Resource {
   readonly token: string;
   readonly dynamicToken: string;
   readonly dynamicClass: string;
+  readonly spec: ResourceSpec;
+  /** Every input a program may declare, in either door (the spec's). */
   readonly inputs: readonly string[];
+  /** The spec's inputs only the dynamic door takes (see PropertySpec.dynamicOnly). */
   readonly dynamicOnlyInputs: readonly string[];
   readonly adoptInput?: string;
+  /** The spec's outputs only the API can tell: unknown in the preview of a create. */
   readonly computedOutputs: readonly string[];
   readonly unsetOutputs: Readonly<PropertyBag>;
+  /** The spec's outputs that are always secrets. */
   readonly secretOutputs: readonly string[];
   mayHaveCreated?(error: unknown): MayHaveCreated | undefined;
   check(news: Readonly<PropertyBag>): CheckedInputs;
@@ -150,12 +207,13 @@ export function register<Inputs extends object, Outputs extends object>(
     token: d.token,
     dynamicToken: d.dynamicToken,
     dynamicClass: d.dynamicClass,
-    inputs: d.inputs,
-    dynamicOnlyInputs: d.dynamicOnlyInputs,
+    spec: d.spec,
+    inputs: names(d.spec.inputs),
+    dynamicOnlyInputs: names(d.spec.inputs, "dynamicOnly"),
     ...(d.adoptInput !== undefined && { adoptInput: d.adoptInput }),
-    computedOutputs: d.computedOutputs,
+    computedOutputs: names(d.spec.outputs, "computed"),
     unsetOutputs: d.unsetOutputs,
-    secretOutputs: d.secretOutputs ?? [],
+    secretOutputs: names(d.spec.outputs, "secret"),
     ...(d.mayHaveCreated && { mayHaveCreated: d.mayHaveCreated.bind(d) }),
     check: (news) => d.check(news),
     changes: (olds, news) => d.changes(olds, news),
@@ -203,6 +261,14 @@ export class ResourceInitializationError extends Error {
 export function resourceNoun(resource: Pick<Resource, "token">, article?: "a"): string {
   const noun = (resource.token.split(":").pop() ?? resource.token).replace(/^[A-Z]/, (c) => c.toLowerCase());
   return article ? `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}` : noun;
+}
+
+/** The names of `properties`, or of those with `flag` set. */
+export function names(
+  properties: readonly PropertySpec[],
+  flag?: "dynamicOnly" | "computed" | "secret",
+): string[] {
+  return properties.filter((p) => flag === undefined || p[flag] === true).map((p) => p.name);
 }
 
 /** A typed record as a property bag (its own enumerable properties, as the wire carries them). */

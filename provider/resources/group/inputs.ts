@@ -16,10 +16,10 @@ import {
   type ContactProblem,
 } from "../../rules";
 import { UNKNOWN_VALUE, closestName, describe, oneLineTextReason, quoteText, unknownInputs } from "../check";
-import type { CheckedInputs, InputFailure } from "../descriptor";
+import { names, type CheckedInputs, type InputFailure } from "../descriptor";
+import { GROUP_SPEC, ON_DELETE } from "./properties";
 
-/** What deleting a Group does (WAAPI can neither delete a group nor make the line leave one). */
-export const ON_DELETE = ["forget", "removeMembers"] as const;
+export { ON_DELETE };
 export type OnDelete = (typeof ON_DELETE)[number];
 export const DEFAULT_ON_DELETE: OnDelete = "forget";
 
@@ -42,16 +42,7 @@ export interface GroupInputs {
 }
 
 /** Every input a Group takes, in either door (adoptGroupId only in the dynamic one). */
-export const GROUP_INPUT_PROPERTIES = [
-  "instanceId",
-  "subject",
-  "description",
-  "participants",
-  "admins",
-  "messagesAdminsOnly",
-  "onDelete",
-  "adoptGroupId",
-] as const;
+const GROUP_INPUT_PROPERTIES = names(GROUP_SPEC.inputs);
 
 const EXAMPLE_MEMBERS = '["+1 555 010 0200", "15550100201@c.us"]';
 

@@ -4,7 +4,7 @@
  */
 import { DYNAMIC_GROUP_TYPE, GROUP_TYPE } from "../../tokens";
 import { register } from "../descriptor";
-import { DEFAULT_ON_DELETE, GROUP_INPUT_PROPERTIES, checkGroupInputs, decodeGroupInputs } from "./inputs";
+import { DEFAULT_ON_DELETE, checkGroupInputs, decodeGroupInputs } from "./inputs";
 import {
   GroupCreateOutcomeUnknownError,
   createGroup,
@@ -12,25 +12,17 @@ import {
   readGroup,
   updateGroup,
 } from "./lifecycle";
-import {
-  GROUP_COMPUTED_OUTPUTS,
-  GROUP_SECRET_OUTPUTS,
-  groupChanges,
-  groupResourceId,
-  inputsFromOutputs,
-} from "./state";
+import { GROUP_SPEC } from "./properties";
+import { groupChanges, groupResourceId, inputsFromOutputs } from "./state";
 
 export const groupResource = register({
   token: GROUP_TYPE,
   dynamicToken: DYNAMIC_GROUP_TYPE,
   dynamicClass: "WaapiGroup",
-  inputs: GROUP_INPUT_PROPERTIES,
+  spec: GROUP_SPEC,
   // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
-  dynamicOnlyInputs: ["adoptGroupId"],
   adoptInput: "adoptGroupId",
-  computedOutputs: GROUP_COMPUTED_OUTPUTS,
   unsetOutputs: { admins: [], messagesAdminsOnly: false, onDelete: DEFAULT_ON_DELETE },
-  secretOutputs: GROUP_SECRET_OUTPUTS,
   check: checkGroupInputs,
   decode: decodeGroupInputs,
   changes: groupChanges,

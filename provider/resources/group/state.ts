@@ -32,12 +32,6 @@ export interface GroupOutputs {
   adoptGroupId?: string;
 }
 
-/** The outputs only WAAPI can tell: unknown in the preview of a create. */
-export const GROUP_COMPUTED_OUTPUTS = ["groupId", "owner", "inviteLink"] as const;
-
-/** Outputs that are secrets in the state and in both doors' outputs. */
-export const GROUP_SECRET_OUTPUTS = ["inviteLink"] as const;
-
 /** A group's Pulumi id: `<instanceId>/<groupId>`, which is also what `pulumi import` takes. */
 export function groupResourceId(instanceId: number, groupId: string): string {
   return `${instanceId}/${groupId}`;
