@@ -32,13 +32,8 @@ previous=$(find "$fixtures" -mindepth 1 -maxdepth 1 -type d -name 'state-*' | so
 [[ -n $previous ]] || { log "no tests/e2e/fixtures/state-*/program to carry over"; exit 1; }
 out=$fixtures/state-$version
 
-work=$(mktemp -d)
-sandbox_pid=
-cleanup() {
-  [[ -z $sandbox_pid ]] || kill "$sandbox_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/fixture-sandbox.sh
+. "$root/scripts/fixture-sandbox.sh"
 
 log "packing pulumi-waapi $version ($commit)"
 mkdir "$work/release"
@@ -54,16 +49,7 @@ cp -r "$previous/program" "$work/program"
 (cd "$work/program" && npm init -y >/dev/null && npm install --no-audit --no-fund "@pulumi/pulumi@$sdk" "typescript@$(installed typescript)" "$tarball" >&2)
 
 log "starting the release's sandbox"
-token=compat-fixture-$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')
-WAAPI_SANDBOX_TOKEN=$token node "$work/release/dist/sandbox/cli.js" --port 0 --data "$work/sandbox-state.json" \
-  >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 100); do
-  base_url=$(sed -n 's/^WAAPI sandbox listening: //p' "$work/sandbox.log")
-  [[ -n $base_url ]] && break
-  sleep 0.1
-done
-[[ -n $base_url ]] || { cat "$work/sandbox.log" >&2; exit 1; }
+start_sandbox "$work/release" compat-fixture
 
 log "pulumi up against $base_url"
 export PULUMI_BACKEND_URL=file://$work/state
@@ -88,11 +74,7 @@ mkdir "$staged"
 cp -r "$previous/program" "$staged/program"
 cp "$work/state.json" "$staged/state.json"
 # The instances and accounts only; the test registers the token itself (release.json).
-node -e '
-  const state = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const { accounts, instances, nextInstanceId } = state;
-  console.log(JSON.stringify({ accounts, instances, nextInstanceId }, null, 2));
-' "$work/sandbox-state.json" >"$staged/sandbox.json"
+served_instances >"$staged/sandbox.json"
 node -e '
   const [version, commit, pulumiCli, pulumiSdk, sandboxBaseUrl, sandboxToken] = process.argv.slice(1);
   const release = { version, commit, pulumiCli, pulumiSdk, sandboxBaseUrl, sandboxToken };

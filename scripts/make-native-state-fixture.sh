@@ -30,13 +30,8 @@ if ! git -C "$root" diff --quiet "$commit" -- package-lock.json; then
   exit 1
 fi
 
-work=$(mktemp -d)
-sandbox_pid=
-cleanup() {
-  [[ -z $sandbox_pid ]] || kill "$sandbox_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/fixture-sandbox.sh
+. "$root/scripts/fixture-sandbox.sh"
 
 log "building $commit"
 mkdir "$work/release"
@@ -45,17 +40,7 @@ ln -s "$root/node_modules" "$work/release/node_modules"
 (cd "$work/release" && npm run build >&2)
 
 log "starting its sandbox"
-token=native-state-$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')
-WAAPI_SANDBOX_TOKEN=$token node "$work/release/dist/sandbox/cli.js" --port 0 --data "$work/sandbox-state.json" \
-  >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-base_url=
-for _ in $(seq 100); do
-  base_url=$(sed -n 's/^WAAPI sandbox listening: //p' "$work/sandbox.log")
-  [[ -n $base_url ]] && break
-  sleep 0.1
-done
-[[ -n $base_url ]] || { cat "$work/sandbox.log" >&2; exit 1; }
+start_sandbox "$work/release" native-state
 
 log "pulumi up against $base_url"
 export PULUMI_BACKEND_URL=file://$work/state
@@ -82,10 +67,7 @@ if grep -qF "$token" "$work/exported.json"; then
   exit 1
 fi
 cp "$work/exported.json" "$out/state.json"
-node -e '
-  const { accounts, instances, nextInstanceId } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(JSON.stringify({ accounts, instances, nextInstanceId }, null, 2));
-' "$work/sandbox-state.json" >"$out/sandbox.json"
+served_instances >"$out/sandbox.json"
 node -e 'const [commit, pulumiCli] = process.argv.slice(1); console.log(JSON.stringify({ commit, pulumiCli }, null, 2));' \
   "$commit" "$(pulumi version)" >"$out/release.json"
 log "done: $out"

@@ -11,10 +11,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SandboxRequest } from "../../sandbox";
+import type { Stack } from "@pulumi/pulumi/automation";
+import type { Sandbox, SandboxRequest } from "../../sandbox";
 import { STATE_VERSION, type PersistedState } from "../../sandbox/persistence";
 import { requireFromRoot } from "../support/provider";
-import { useOfflineStacks } from "../support/pulumi";
+import { useOfflineStacks, type StackSettings } from "../support/pulumi";
 import { withSandbox } from "../support/sandbox";
 
 const FIXTURES = "tests/e2e/fixtures";
@@ -39,62 +40,98 @@ interface Release {
 const FIXTURE = fixtureDir();
 const PROGRAM_DIR = join(FIXTURE, "program");
 const release = JSON.parse(readFileSync(join(FIXTURE, "release.json"), "utf8")) as Release;
-const served = JSON.parse(readFileSync(join(FIXTURE, "sandbox.json"), "utf8")) as Pick<
-  PersistedState,
-  "accounts" | "instances" | "nextInstanceId"
->;
+/** A fixture's sandbox.json: the accounts and instances its state refers to. */
+type Served = Pick<PersistedState, "accounts" | "instances" | "nextInstanceId">;
+const servedBy = (dir: string) => JSON.parse(readFileSync(join(dir, "sandbox.json"), "utf8")) as Served;
+const served = servedBy(FIXTURE);
 
 const stacks = useOfflineStacks();
 let work: string;
 beforeAll(() => void (work = mkdtempSync(join(tmpdir(), "waapi-compat-"))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** A sandbox state file serving a fixture's instances again, with their ids, owner and settings. */
+function seedFile(name: string, instances: Served): string {
+  const file = join(work, name);
+  const seed: PersistedState = { version: STATE_VERSION, nextTokenId: 1, tokens: [], ...instances };
+  writeFileSync(file, JSON.stringify(seed));
+  return file;
+}
+
+/** The id of the instance named `name` that a fixture serves. */
+function servedId(instances: Served, name: string): number {
+  const found = instances.instances.find((record) => record.instance.name === name);
+  if (!found) throw new Error(`the fixture serves no instance named ${name}`);
+  return found.instance.id;
+}
+
+/**
+ * A fresh stack of `program` holding `state`: of the stack name its URNs hold (in this file's own
+ * backend), through `pulumi stack import`. The file handed to the CLI is removed at once.
+ */
+async function importState(program: string, state: string, settings: StackSettings): Promise<Stack> {
+  const stackName = /"urn:pulumi:([^:]+)::/.exec(state)?.[1];
+  const stack = await stacks.create(program, settings, stackName);
+  const stateFile = join(work, "import.json");
+  writeFileSync(stateFile, state);
+  const imported = await stacks.cli(program, ["stack", "import", "--stack", stack.name, "--file", stateFile]);
+  rmSync(stateFile);
+  // (The whole result in the comparison, so that a failure shows what the CLI printed.)
+  expect(imported).toEqual({
+    status: 0,
+    stdout: expect.any(String),
+    stderr: imported.status === 0 ? imported.stderr : "",
+  });
+  return stack;
+}
+
 /** What changed the sandbox: every request but reads. */
 function writes(requests: SandboxRequest[]): string[] {
   return requests.filter((request) => request.method !== "GET").map((r) => `${r.method} ${r.path}`);
 }
 
-it(`a stack deployed by pulumi-waapi ${release.version} is refreshed, updated and destroyed by this version`, async () => {
-  // The instances the state refers to, with their ids, owner and settings, served again.
-  const dataFile = join(work, "sandbox-state.json");
-  const seed: PersistedState = { version: STATE_VERSION, nextTokenId: 1, tokens: [], ...served };
-  writeFileSync(dataFile, JSON.stringify(seed));
+/**
+ * `pulumi up` after one config value changed: an update of instance `id` in place (one PUT to it;
+ * nothing created, replaced or deleted), the other instance the same.
+ */
+async function expectOnePut(
+  stack: Stack,
+  sandbox: Sandbox,
+  [key, value]: Parameters<Stack["setConfig"]>,
+  id: number,
+): Promise<void> {
+  await stack.setConfig(key, value);
+  sandbox.clearRequests();
+  const updated = await stacks.up(stack);
+  expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+  expect(writes(sandbox.requests())).toEqual([`PUT /api/v1/instances/${id}`]);
+}
 
+/** `pulumi refresh` reads each of the instances `ids`, changes nothing in the state and writes nothing. */
+async function expectQuietRefresh(stack: Stack, sandbox: Sandbox, ids: number[]): Promise<void> {
+  sandbox.clearRequests();
+  const refreshed = await stacks.refresh(stack);
+  expect(refreshed.summary.result).toBe("succeeded");
+  expect(refreshed.summary.resourceChanges).toEqual({ same: ids.length + 1 }); // and the stack
+  expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual(
+    expect.arrayContaining(ids.map((id) => `GET /api/v1/instances/${id}`)),
+  );
+  expect(writes(sandbox.requests())).toEqual([]);
+}
+
+it(`a stack deployed by pulumi-waapi ${release.version} is refreshed, updated and destroyed by this version`, async () => {
+  const dataFile = seedFile("sandbox-state.json", served);
   await withSandbox({ dataFile, token: release.sandboxToken }, async (sandbox) => {
-    const idOf = (name: string): number => {
-      const found = served.instances.find((record) => record.instance.name === name);
-      if (!found) throw new Error(`the fixture serves no instance named ${name}`);
-      return found.instance.id;
-    };
-    const [supportId, salesId] = [idOf("Support line"), idOf("Sales line")];
+    const [supportId, salesId] = [servedId(served, "Support line"), servedId(served, "Sales line")];
     expect(sandbox.instances().map((instance) => instance.id)).toEqual(
       expect.arrayContaining([supportId, salesId]),
     );
 
     // The same API and token as when the release deployed it, at this sandbox's address.
-    // A fresh stack of the release's stack name (in this file's own backend): its URNs name it.
     const state = readFileSync(join(FIXTURE, "state.json"), "utf8");
-    const stackName = /"urn:pulumi:([^:]+)::/.exec(state)?.[1];
-    const stack = await stacks.create(
-      PROGRAM_DIR,
-      { apiToken: release.sandboxToken, baseUrl: sandbox.baseUrl },
-      stackName,
-    );
-    const stateFile = join(work, "state.json");
-    writeFileSync(stateFile, state.replaceAll(release.sandboxBaseUrl, sandbox.baseUrl));
-    const imported = await stacks.cli(PROGRAM_DIR, [
-      "stack",
-      "import",
-      "--stack",
-      stack.name,
-      "--file",
-      stateFile,
-    ]);
-    // (The whole result in the comparison, so that a failure shows what the CLI printed.)
-    expect(imported).toEqual({
-      status: 0,
-      stdout: expect.any(String),
-      stderr: imported.status === 0 ? imported.stderr : "",
+    const stack = await importState(PROGRAM_DIR, state.replaceAll(release.sandboxBaseUrl, sandbox.baseUrl), {
+      apiToken: release.sandboxToken,
+      baseUrl: sandbox.baseUrl,
     });
     // Every instance still holds the provider text the release stored; the engine runs that one.
     const before = await stack.exportStack();
@@ -105,22 +142,11 @@ it(`a stack deployed by pulumi-waapi ${release.version} is refreshed, updated an
     for (const text of storedProviders) expect(text).toContain("lifecycle().read(");
 
     // refresh: the stored provider reads both instances and finds nothing changed.
-    sandbox.clearRequests();
-    const refreshed = await stacks.refresh(stack);
-    expect(refreshed.summary.result).toBe("succeeded");
-    expect(refreshed.summary.resourceChanges).toEqual({ same: 3 });
-    expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual(
-      expect.arrayContaining([`GET /api/v1/instances/${supportId}`, `GET /api/v1/instances/${salesId}`]),
-    );
-    expect(writes(sandbox.requests())).toEqual([]);
+    await expectQuietRefresh(stack, sandbox, [supportId, salesId]);
 
     // up with the secret webhook changed: one PUT, to that instance only; nothing created or deleted.
     const changedUrl = "https://hooks.example.com/sales?key=rotated-key";
-    await stack.setConfig("salesWebhook", { value: changedUrl, secret: true });
-    sandbox.clearRequests();
-    const updated = await stacks.up(stack);
-    expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 1 });
-    expect(writes(sandbox.requests())).toEqual([`PUT /api/v1/instances/${salesId}`]);
+    await expectOnePut(stack, sandbox, ["salesWebhook", { value: changedUrl, secret: true }], salesId);
     expect(sandbox.instances()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ id: salesId, webhook_url: changedUrl }),
@@ -175,68 +201,33 @@ it(`every lifecycle export the provider stored by ${release.version} calls is st
  * and a changed name is an update in place (one PUT; no create, no replace, no delete).
  */
 const NATIVE = join(FIXTURES, "native-state");
-const nativeServed = JSON.parse(readFileSync(join(NATIVE, "sandbox.json"), "utf8")) as Pick<
-  PersistedState,
-  "accounts" | "instances" | "nextInstanceId"
->;
+const nativeServed = servedBy(NATIVE);
 const nativeWrittenBy = (JSON.parse(readFileSync(join(NATIVE, "release.json"), "utf8")) as { commit: string })
   .commit;
 
 it(`a native-door stack written by the plugin of ${nativeWrittenBy.slice(0, 7)} refreshes with no diff and updates in place`, async () => {
-  const dataFile = join(work, "native-sandbox-state.json");
-  writeFileSync(
-    dataFile,
-    JSON.stringify({ version: STATE_VERSION, nextTokenId: 1, tokens: [], ...nativeServed }),
-  );
+  const dataFile = seedFile("native-sandbox-state.json", nativeServed);
   // The fixture holds no token: this run's own, put where the state's provider config had it.
   const token = `native-state-${randomBytes(24).toString("hex")}`;
 
   await withSandbox({ dataFile, token }, async (sandbox) => {
-    const idOf = (name: string): number => {
-      const found = nativeServed.instances.find((record) => record.instance.name === name);
-      if (!found) throw new Error(`the native fixture serves no instance named ${name}`);
-      return found.instance.id;
-    };
-    const [supportId, salesId] = [idOf("Support line"), idOf("Sales line")];
-    const program = join(NATIVE, "program");
-    const state = readFileSync(join(NATIVE, "state.json"), "utf8");
-    const stackName = /"urn:pulumi:([^:]+)::/.exec(state)?.[1];
-    const stack = await stacks.create(program, { apiToken: token, baseUrl: sandbox.baseUrl }, stackName);
+    const [supportId, salesId] = [
+      servedId(nativeServed, "Support line"),
+      servedId(nativeServed, "Sales line"),
+    ];
     // The state as exported with --show-secrets: import encrypts its secrets (the token too) again.
-    const stateFile = join(work, "native-state.json");
-    writeFileSync(
-      stateFile,
-      state.replaceAll("@@WAAPI_API_TOKEN@@", token).replaceAll("@@WAAPI_BASE_URL@@", sandbox.baseUrl),
-    );
-    const imported = await stacks.cli(program, [
-      "stack",
-      "import",
-      "--stack",
-      stack.name,
-      "--file",
-      stateFile,
-    ]);
-    rmSync(stateFile);
-    expect(imported).toEqual({
-      status: 0,
-      stdout: expect.any(String),
-      stderr: imported.status === 0 ? imported.stderr : "",
+    const state = readFileSync(join(NATIVE, "state.json"), "utf8")
+      .replaceAll("@@WAAPI_API_TOKEN@@", token)
+      .replaceAll("@@WAAPI_BASE_URL@@", sandbox.baseUrl);
+    const stack = await importState(join(NATIVE, "program"), state, {
+      apiToken: token,
+      baseUrl: sandbox.baseUrl,
     });
 
-    sandbox.clearRequests();
-    const refreshed = await stacks.refresh(stack);
-    expect(refreshed.summary.resourceChanges).toEqual({ same: 3 });
-    expect(sandbox.requests().map((request) => `${request.method} ${request.path}`)).toEqual(
-      expect.arrayContaining([`GET /api/v1/instances/${supportId}`, `GET /api/v1/instances/${salesId}`]),
-    );
-    expect(writes(sandbox.requests())).toEqual([]);
+    await expectQuietRefresh(stack, sandbox, [supportId, salesId]);
 
     // A renamed line: an update of that instance alone, in place.
-    await stack.setConfig("salesName", { value: "Sales line (renamed)" });
-    sandbox.clearRequests();
-    const updated = await stacks.up(stack);
-    expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 1 });
-    expect(writes(sandbox.requests())).toEqual([`PUT /api/v1/instances/${salesId}`]);
+    await expectOnePut(stack, sandbox, ["salesName", { value: "Sales line (renamed)" }], salesId);
     expect(sandbox.instances()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ id: salesId, name: "Sales line (renamed)" }),
