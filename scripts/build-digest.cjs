@@ -1,4 +1,4 @@
-// The digest of what `npm run build` compiles: every non-test file under provider/, sandbox/ and
+// The digest of what `npm run build` compiles: every non-test file under provider/, sandbox/, cli/ and
 // sdk/nodejs/ (the generated Node.js SDK, which provider/native re-exports), and
 // the files that steer tsc. `npm run build` writes it to dist/.source-digest (`write`); the tests'
 // global setup compares it with the sources (`whyStale`) and rebuilds a dist/ that no longer matches,
@@ -9,7 +9,7 @@ const { existsSync, readFileSync, readdirSync, writeFileSync } = require("node:f
 const { join, relative } = require("node:path");
 
 const ROOT = join(__dirname, "..");
-const SOURCE_DIRS = ["provider", "sandbox", join("sdk", "nodejs")];
+const SOURCE_DIRS = ["provider", "sandbox", "cli", join("sdk", "nodejs")];
 const STEERING_FILES = ["tsconfig.json", "tsconfig.build.json", "tsconfig.sdk.json", "package.json"];
 const DIGEST_FILE = join("dist", ".source-digest");
 

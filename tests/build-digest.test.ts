@@ -18,13 +18,14 @@ const write = (path: string, text: string) => writeFileSync(join(root, path), te
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "waapi-digest-"));
-  for (const dir of ["provider/client", "sandbox", "sdk/nodejs", "dist"])
+  for (const dir of ["provider/client", "sandbox", "cli", "sdk/nodejs", "dist"])
     mkdirSync(join(root, dir), { recursive: true });
   for (const file of ["tsconfig.json", "tsconfig.build.json", "tsconfig.sdk.json", "package.json"])
     write(file, "{}");
   write("provider/client/client.ts", "export const a = 1;");
   write("provider/client/client.test.ts", "it('x', () => {});");
   write("sandbox/server.ts", "export const b = 2;");
+  write("cli/run.ts", "export const c = 3;");
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -36,6 +37,8 @@ it("a fresh build is not stale; editing, adding or removing a source, or changin
   const changes: (() => void)[] = [
     () => write("provider/client/client.ts", "export const a = 2;"),
     () => write("sandbox/extra.ts", "export {};"),
+    // The bin (dist/cli) is built too: integration and e2e tests run it.
+    () => write("cli/run.ts", "export const c = 4;"),
     () => rmSync(join(root, "sandbox/extra.ts")),
     () => write("package.json", '{"version":"2"}'),
   ];
