@@ -109,6 +109,19 @@ export interface MayHaveCreated {
 }
 
 /**
+ * Opt-in: the inputs that hold a set of members (a group's participants), which tools such as
+ * `pulumi-waapi drift` report member by member instead of as two whole lists.
+ */
+export interface MemberSets {
+  readonly properties: readonly string[];
+  /**
+   * A value's members as `changes` compares them (normalized, deduplicated, sorted, and without what
+   * the comparison leaves out, e.g. a group's owner, which `outputs` holds).
+   */
+  members(value: unknown, outputs: Readonly<PropertyBag>): string[];
+}
+
+/**
  * One resource type. `Inputs` are the checked inputs as the lifecycle takes them, `Outputs` what the
  * state records. Every change is an update in place: no resource here is ever replaced (replacing
  * would delete something paid for, or something people use).
@@ -126,6 +139,8 @@ export interface ResourceDescriptor<Inputs extends object, Outputs extends objec
   readonly adoptInput?: string;
   /** What an output records when its input is unset (so a preview shows what the state will hold). */
   readonly unsetOutputs: Readonly<PropertyBag>;
+  /** Opt-in: the inputs that are sets of members, and how a value's members compare. */
+  readonly memberSets?: MemberSets;
 
   /** Validates and normalizes the inputs; makes no API call. One failure per bad property, naming the fix. */
   check(news: Readonly<PropertyBag>): CheckedInputs;
@@ -174,6 +189,7 @@ export interface Resource {
   readonly unsetOutputs: Readonly<PropertyBag>;
   /** The spec's outputs that are always secrets. */
   readonly secretOutputs: readonly string[];
+  readonly memberSets?: MemberSets;
   mayHaveCreated?(error: unknown): MayHaveCreated | undefined;
   check(news: Readonly<PropertyBag>): CheckedInputs;
   changes(olds: Readonly<PropertyBag>, news: Readonly<PropertyBag>): PropertyChange[];
@@ -214,6 +230,7 @@ export function register<Inputs extends object, Outputs extends object>(
     computedOutputs: names(d.spec.outputs, "computed"),
     unsetOutputs: d.unsetOutputs,
     secretOutputs: names(d.spec.outputs, "secret"),
+    ...(d.memberSets && { memberSets: d.memberSets }),
     ...(d.mayHaveCreated && { mayHaveCreated: d.mayHaveCreated.bind(d) }),
     check: (news) => d.check(news),
     changes: (olds, news) => d.changes(olds, news),

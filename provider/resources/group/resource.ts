@@ -13,7 +13,7 @@ import {
   updateGroup,
 } from "./lifecycle";
 import { GROUP_SPEC } from "./properties";
-import { groupChanges, groupResourceId, inputsFromOutputs } from "./state";
+import { GROUP_MEMBER_SETS, groupChanges, groupResourceId, inputsFromOutputs } from "./state";
 
 export const groupResource = register({
   token: GROUP_TYPE,
@@ -23,6 +23,7 @@ export const groupResource = register({
   // Stands in for Pulumi's `import` option, which the engine cannot apply to dynamic resources.
   adoptInput: "adoptGroupId",
   unsetOutputs: { admins: [], messagesAdminsOnly: false, onDelete: DEFAULT_ON_DELETE },
+  memberSets: GROUP_MEMBER_SETS,
   check: checkGroupInputs,
   decode: decodeGroupInputs,
   changes: groupChanges,

@@ -202,6 +202,18 @@ export function groupChanges(oldBag: object, newBag: object): GroupPropertyChang
   return changes;
 }
 
+/** The members of a participants or admins value as the diff compares them: distinct, sorted, owner aside. */
+export function memberSet(value: unknown, owner: string | undefined): string[] {
+  return Array.isArray(value) ? [...new Set(value.map(String))].filter((id) => id !== owner).sort() : [];
+}
+
+/** The set-valued inputs, member by member (drift names each member added or removed by hand). */
+export const GROUP_MEMBER_SETS = {
+  properties: ["participants", "admins"],
+  members: (value: unknown, outputs: Readonly<Record<string, unknown>>): string[] =>
+    memberSet(value, typeof outputs["owner"] === "string" ? outputs["owner"] : undefined),
+} as const;
+
 /** Members in `after` and not in `before`, and the other way round, owner aside. */
 export function memberDelta(
   before: readonly string[],
@@ -220,13 +232,7 @@ function comparable(property: GroupDiffedProperty, value: unknown, owner: string
   switch (property) {
     case "participants":
     case "admins":
-      return JSON.stringify(
-        Array.isArray(value)
-          ? [...new Set(value.map(String))].filter((id) => id !== owner).sort()
-          : value === undefined || value === null
-            ? []
-            : value,
-      );
+      return JSON.stringify(Array.isArray(value) ? memberSet(value, owner) : (value ?? []));
     case "description":
       return JSON.stringify(value === undefined || value === null || value === "" ? null : value);
     case "messagesAdminsOnly":
