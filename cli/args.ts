@@ -55,8 +55,9 @@ export const USAGE = `Usage:
       (typescript, the default), the instances as data with the WhatsApp groups of each linked line
       (json), or a bulk-import file (import).
   pulumi-waapi drift [--cwd DIR] [--stack NAME] [--format text|markdown|json]
-      Runs \`pulumi preview --refresh --json\` for the stack and reports, per instance, what differs
-      from the program. Exit codes: 0 no drift, 7 drift, 1 error.
+      Runs \`pulumi preview --refresh --json\` for the stack and reports, per instance and group, what
+      differs from the program (a group's members one by one). Exit codes: 0 no drift, 7 drift,
+      1 error (or a resource that could not be read, and no drift elsewhere).
   pulumi-waapi recover [--cwd DIR] [--stack NAME] [--yes] [--take RESOURCE=ID|none]...
       After a killed \`pulumi up\`: gives each create it left pending the instance it made (or clears it
       when it made none), so that the next \`pulumi up\` creates nothing twice. Without --yes it only

@@ -1,5 +1,6 @@
-import { analysePreview, parsePreview } from "./drift";
-import { renderDriftReport } from "./drift-report";
+import { RESOURCES } from "../provider/resources";
+import { analysePreview, parsePreview, unreadIn } from "./drift";
+import { driftOutcome, entriesOf, renderDriftReport, unreadCount } from "./drift-report";
 
 const TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
 const urn = (name: string, type = TYPE) => `urn:pulumi:prod::account::${type}::${name}`;
@@ -209,5 +210,197 @@ describe("renderDriftReport", () => {
         { resource: "support | `x`", instanceId: 1001, change: "modified", origin: "outside-pulumi" },
       ],
     });
+  });
+});
+
+describe("groups", () => {
+  const GROUP = "pulumi-nodejs:dynamic/waapi:Group";
+  const OWNER = "50664083362@c.us";
+  const ALICE = "4915112345678@c.us";
+  const BOB = "4915187654321@c.us";
+  const CAROL = "33612345678@c.us";
+  const groupId = "120363041234567890@g.us";
+  const declared = { instanceId: 1001, subject: "On call", participants: [BOB, CAROL], admins: [BOB] };
+  const groupOutputs = (membership: { participants: string[]; admins: string[] }) => ({
+    ...declared,
+    ...membership,
+    groupId,
+    owner: OWNER,
+    inviteLink: "[secret]",
+    messagesAdminsOnly: false,
+    onDelete: "forget",
+  });
+  const groupState = (outs: Record<string, unknown>) => ({
+    type: GROUP,
+    id: `1001/${groupId}`,
+    inputs: declared,
+    outputs: outs,
+  });
+  const recordedGroup = groupState(groupOutputs({ participants: [BOB, CAROL], admins: [BOB] }));
+
+  function groupPreview(live: { participants: string[]; admins: string[] }, type = GROUP) {
+    const liveState = { ...groupState(groupOutputs(live)), type };
+    return analysePreview(
+      parsePreview(
+        preview([
+          { op: "refresh", urn: urn("oncall", type), oldState: recordedGroup, newState: liveState },
+          {
+            op: "update",
+            urn: urn("oncall", type),
+            oldState: liveState,
+            newState: { type, inputs: declared, outputs: {} },
+            diffReasons: ["participants", "admins"],
+          },
+        ]),
+      ) ?? { steps: [], diagnostics: [] },
+    );
+  }
+
+  it("names each member added or removed by hand, through either door's type", () => {
+    for (const type of [GROUP, "waapi:index:Group"]) {
+      // On a phone: Alice added, Carol removed, Bob no longer an admin.
+      const report = groupPreview({ participants: [ALICE, BOB], admins: [] }, type);
+      expect(report).toEqual({
+        drifted: true,
+        stack: "prod",
+        checked: 1,
+        instances: [],
+        groups: [
+          {
+            resource: "oncall",
+            instanceId: 1001,
+            groupId,
+            change: "modified",
+            origin: "outside-pulumi",
+            properties: [
+              {
+                property: "participants",
+                declared: [BOB, CAROL],
+                live: [ALICE, BOB],
+                members: [
+                  { member: CAROL, change: "removed", origin: "outside-pulumi" },
+                  { member: ALICE, change: "added", origin: "outside-pulumi" },
+                ],
+              },
+              {
+                property: "admins",
+                declared: [BOB],
+                live: [],
+                members: [{ member: BOB, change: "removed", origin: "outside-pulumi" }],
+              },
+            ],
+            next: expect.stringContaining("puts the declared values back"),
+          },
+        ],
+      });
+      const text = renderDriftReport(report, "text");
+      expect(text).toContain("Stack prod: 1 of 1 resource differ from the program.");
+      expect(text).toContain(`oncall (group ${groupId} of instance 1001: modified outside Pulumi)`);
+      expect(text).toContain(`  participants: +${ALICE} added outside Pulumi`);
+      expect(text).toContain(`  participants: -${CAROL} removed outside Pulumi`);
+      expect(text).toContain(`  admins: -${BOB} removed outside Pulumi`);
+      expect(renderDriftReport(report, "markdown")).toContain(
+        `- \`participants\`: \`+${ALICE} added outside Pulumi\``,
+      );
+    }
+  });
+
+  it("tells members the program changed and up has not sent from members changed by hand", () => {
+    const json = preview([
+      { op: "refresh", urn: urn("oncall", GROUP), oldState: recordedGroup, newState: recordedGroup },
+      {
+        op: "update",
+        urn: urn("oncall", GROUP),
+        oldState: recordedGroup,
+        // The owner listed in the program means nothing: the line is in every group it made.
+        newState: { type: GROUP, inputs: { ...declared, participants: [OWNER, ALICE, BOB] }, outputs: {} },
+        diffReasons: ["participants"],
+      },
+    ]);
+    const report = analysePreview(parsePreview(json) ?? { steps: [], diagnostics: [] });
+    expect(report.groups?.[0]).toMatchObject({
+      origin: "not-deployed",
+      properties: [
+        {
+          property: "participants",
+          members: [
+            { member: CAROL, change: "removed", origin: "not-deployed" },
+            { member: ALICE, change: "added", origin: "not-deployed" },
+          ],
+        },
+      ],
+    });
+    expect(renderDriftReport(report, "text")).toContain(
+      `participants: -${CAROL} removed from the program, not deployed yet`,
+    );
+  });
+
+  it("reports a group whose line is not ready as unread, with the provider's error, beside the instances", () => {
+    const failed = parsePreview(
+      JSON.stringify({
+        steps: [{ op: "refresh", urn: urn("oncall", GROUP), oldState: recordedGroup }],
+        diagnostics: [
+          { message: "GroupLineNotReadyError: Instance 1001's …\n", severity: "info#err" },
+          {
+            urn: urn("oncall", GROUP),
+            message:
+              "error: Preview failed: Instance 1001's WhatsApp line is not linked (status disconnected), so its groups cannot be read.\n",
+            severity: "error",
+          },
+          { message: "error: preview failed\n", severity: "error" },
+        ],
+      }),
+    );
+    const unread = new Map(unreadIn(failed ?? { steps: [], diagnostics: [] }));
+    expect([...unread.keys()]).toEqual([urn("oncall", GROUP)]);
+    // The next pass leaves the group out: the instance is still checked.
+    const json = preview([
+      { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
+    ]);
+    const report = analysePreview(parsePreview(json) ?? { steps: [], diagnostics: [] }, undefined, unread);
+    expect(report).toEqual({
+      drifted: false,
+      stack: "prod",
+      checked: 2,
+      instances: [],
+      groups: [
+        {
+          resource: "oncall",
+          instanceId: 1001,
+          groupId,
+          change: "unread",
+          origin: null,
+          properties: [],
+          error:
+            "Instance 1001's WhatsApp line is not linked (status disconnected), so its groups cannot be read.",
+          next: expect.stringContaining("Not checked for drift"),
+        },
+      ],
+    });
+    expect(unreadCount(report)).toBe(1);
+    // Not a clean bill (exit code 1), unless something else drifted (7).
+    expect(driftOutcome(report)).toBe("unread");
+    const changed = {
+      resource: "support",
+      instanceId: 1001,
+      change: "deleted" as const,
+      origin: "outside-pulumi" as const,
+      properties: [],
+      next: "",
+    };
+    expect(driftOutcome({ ...report, drifted: true, instances: [changed] })).toBe("drift");
+    expect(driftOutcome({ ...report, groups: [] })).toBe("none");
+    const text = renderDriftReport(report, "text");
+    expect(text).toContain("No drift in the 1 of 2 resources read; 1 could not be read, see below.");
+    expect(text).toContain(`oncall (group ${groupId} of instance 1001: could not be read)`);
+    expect(text).toContain("  Instance 1001's WhatsApp line is not linked (status disconnected)");
+  });
+
+  it("has a report list for every resource of the registry", () => {
+    for (const resource of RESOURCES) {
+      const json = preview([{ op: "create", urn: urn("x", resource.token), newState: { inputs: {} } }]);
+      const report = analysePreview(parsePreview(json) ?? { steps: [], diagnostics: [] });
+      expect(entriesOf(report)).toEqual([expect.objectContaining({ resource: "x", change: "created" })]);
+    }
   });
 });

@@ -13,7 +13,7 @@ import { CONFIG_KEYS, ENV_VARS, resolveSettings, type ProviderSettings } from ".
 import { parseCommandLine, USAGE, UsageError, type Command } from "./args";
 import { discoverInstances, discoverLines, groupCount, renderDiscovered } from "./discover";
 import { runDrift } from "./drift";
-import { renderDriftReport } from "./drift-report";
+import { driftOutcome, renderDriftReport } from "./drift-report";
 import { checkHealth } from "./health";
 import { renderHealthReport } from "./health-report";
 import { linkInstance } from "./link";
@@ -129,7 +129,7 @@ async function drift(command: Extract<Command, { command: "drift" }>, io: Comman
     ...(command.stack !== undefined && { stack: command.stack }),
   });
   io.stdout(renderDriftReport(report, command.format));
-  return report.drifted ? EXIT.drift : EXIT.ok;
+  return { drift: EXIT.drift, unread: EXIT.error, none: EXIT.ok }[driftOutcome(report)];
 }
 
 async function recover(command: Extract<Command, { command: "recover" }>, io: CommandIo): Promise<number> {

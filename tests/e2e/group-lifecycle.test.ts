@@ -1,12 +1,14 @@
 /**
  * A WaapiGroup through the real Pulumi CLI (tests/e2e/group-program) on a sandbox line made ready
  * with the sandbox's scan hook: create, a membership update that sends only the difference, a member
- * added by hand that refresh records and the preview names, adoption with no write, and destroy,
- * which leaves the group on WhatsApp and sends nothing.
+ * added by hand that `pulumi-waapi drift` names (exit 7) and refresh records and the preview names,
+ * adoption with no write, drift on a line no longer linked (the group reported unread, exit 1), and
+ * destroy, which leaves the group on WhatsApp and sends nothing.
  */
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { WaapiClient } from "../../provider/client";
+import { runCli, type CliResult } from "../support/cli";
 import { expectNoLeak } from "../support/leaks";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
 import { useSandbox } from "../support/sandbox";
@@ -42,6 +44,17 @@ async function declare(stack: Stack, groups: Record<string, Record<string, unkno
 }
 
 afterAll(() => expectNoLeak(stacks.everything(), e2eSecrets()));
+
+/** `pulumi-waapi drift` in the program's folder, as a nightly job runs it; what it printed is kept for the leak check. */
+async function drift(stack: Stack): Promise<CliResult> {
+  const result = await runCli(["drift", "--stack", stack.name], {
+    cwd: PROGRAM_DIR,
+    env: stacks.env(),
+  });
+  stacks.note(result.stdout);
+  stacks.note(result.stderr);
+  return result;
+}
 
 it("creates, updates minimally, sees a member added by hand, adopts with no write, forgets on destroy", async () => {
   const instanceId = await readyLine();
@@ -80,8 +93,17 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
     `remove-group-participant ${ALICE}`,
   ]);
 
-  // Alice is added back on a phone: refresh records her, and the preview wants her out again.
+  // Alice is added back on a phone: drift names her (exit 7, drift's code), refresh records her, and
+  // the preview wants her out again.
   sandbox.addGroupMember(instanceId, groupId, ALICE);
+  sandbox.clearRequests();
+  const text = await drift(stack);
+  expect(text).toMatchObject({ code: 7 });
+  expect(text.stdout).toContain(
+    `oncall (group ${groupId} of instance ${instanceId}: modified outside Pulumi)`,
+  );
+  expect(text.stdout).toContain(`  participants: +${ALICE} added outside Pulumi`);
+  expect(groupCalls()).toEqual(["get-group-info"]); // drift reads, never writes
   await stacks.refresh(stack);
   const preview = await stacks.preview(stack, { diff: true });
   expect(preview.changeSummary).toMatchObject({ update: 1 });
@@ -100,6 +122,16 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
   await stacks.up(adopter);
   expect(groupCalls()).toEqual(["get-group-info"]);
 
+  // The phone drops the line: drift cannot read the group, says so for it, and exits 1, not 0.
+  sandbox.disconnectClient(instanceId);
+  const unread = await drift(adopter);
+  expect(unread.code).toBe(1);
+  expect(unread.stdout).toContain(`taken (group ${groupId} of instance ${instanceId}: could not be read)`);
+  expect(unread.stdout).toContain(
+    `Instance ${instanceId}'s WhatsApp line is not linked (status disconnected)`,
+  );
+  expect(unread.stdout).toContain(`npx pulumi-waapi link ${instanceId}`);
+
   // Destroy forgets: nothing is sent, and the group is still there.
   sandbox.clearRequests();
   // The dynamic door prints the core's delete warning too (with the stack's diagnostics: its host gives no URN).
@@ -110,4 +142,4 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
   await stacks.destroy(adopter);
   expect(groupCalls()).toEqual([]);
   expect(sandbox.groups(instanceId)).toHaveLength(1);
-}, 120_000);
+}, 240_000);
