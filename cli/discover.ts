@@ -1,11 +1,11 @@
 /**
  * `pulumi-waapi discover`: the token's instances, as a TypeScript program that adopts each of them
  * (the dynamic WaapiInstance), as data, or as Pulumi's bulk-import file (the native plugin); and the
- * WhatsApp groups of every line that is linked (`ready`), as data.
+ * WhatsApp groups of every line that is linked (`ready`), as data and in the import file.
  */
 import { WaapiError, type WaapiClient } from "../provider/client";
 import { inputsFromOutputs, outputsFromApi, type InstanceOutputs } from "../provider/instance/state";
-import { INSTANCE_TYPE } from "../provider/native/tokens";
+import { GROUP_TYPE, INSTANCE_TYPE } from "../provider/tokens";
 import { groupResourceId, membershipOf } from "../provider/resources/group/state";
 import { LINKED_STATUS, type InstanceStatus } from "../provider/waapi-api";
 import { resourceNames, slugOf } from "./resource-names";
@@ -56,10 +56,12 @@ export interface DiscoveredLine {
  * be read says why instead of failing the whole discover: the instances are still worth listing.
  */
 export async function discoverLines(
-  client: WaapiClient,
+  client: Pick<WaapiClient, "getClientStatus" | "listGroups">,
   instances: readonly DiscoveredInstance[],
 ): Promise<Map<number, DiscoveredLine>> {
   const lines = new Map<number, DiscoveredLine>();
+  // One namespace: the import file holds instances and groups side by side, and a URN is type and name.
+  const taken = new Set(instances.map((instance) => instance.resourceName));
   for (const instance of instances) {
     let status: InstanceStatus;
     try {
@@ -74,7 +76,7 @@ export async function discoverLines(
     }
     try {
       const groups = await client.listGroups(instance.instanceId);
-      lines.set(instance.instanceId, { status, groups: namedGroups(instance, groups) });
+      lines.set(instance.instanceId, { status, groups: namedGroups(instance, groups, taken) });
     } catch (error) {
       lines.set(instance.instanceId, { status, groups: null, problem: problemOf(error) });
     }
@@ -88,22 +90,30 @@ function problemOf(error: unknown): string {
 
 /**
  * Resource names for an instance's groups: `<instance name>-<subject slug>`, and the group id's last
- * digits when two groups of the line share a subject; deterministic, like the instances' names.
+ * digits when two groups of the line share a subject; deterministic, like the instances' names. A
+ * name another resource already has (an instance called "Support line on call", a group of another
+ * line) gets `-group`, then the id's digits: `taken` holds the names given so far, and grows.
  */
 function namedGroups(
   instance: DiscoveredInstance,
   groups: Awaited<ReturnType<WaapiClient["listGroups"]>>,
+  taken: Set<string>,
 ): DiscoveredGroup[] {
   const sorted = [...groups].sort((a, b) => a.groupId.localeCompare(b.groupId));
   const slugs = sorted.map((group) => `${instance.resourceName}-${slugOf(group.subject)}`);
   return sorted.map((group, index) => {
     const slug = slugs[index] ?? "";
     const shared = slugs.filter((other) => other === slug).length > 1;
+    const digits = group.groupId.replace(/@g\.us$/, "").slice(-6);
+    let name = shared ? `${slug}-${digits}` : slug;
+    if (taken.has(name)) name = `${name}-group`;
+    while (taken.has(name)) name = `${name}-${digits}`;
+    taken.add(name);
     const membership = membershipOf(group);
     return {
       importId: groupResourceId(instance.instanceId, group.groupId),
       groupId: group.groupId,
-      resourceName: shared ? `${slug}-${group.groupId.replace(/@g\.us$/, "").slice(-6)}` : slug,
+      resourceName: name,
       subject: membership.subject,
       owner: membership.owner,
       participants: membership.participants,
@@ -137,8 +147,10 @@ export function renderDiscovered(
       return typescriptProgram(instances, lines);
     case "json":
       return `${JSON.stringify({ instances: instances.map((instance) => asData(instance, lines.get(instance.instanceId))) }, null, 2)}\n`;
-    case "import":
-      return `${JSON.stringify({ resources: instances.map(asImport) }, null, 2)}\n`;
+    case "import": {
+      const groups = instances.flatMap((instance) => lines.get(instance.instanceId)?.groups ?? []);
+      return `${JSON.stringify({ resources: [...instances.map(asImport), ...groups.map(asGroupImport)] }, null, 2)}\n`;
+    }
   }
 }
 
@@ -148,6 +160,11 @@ export function renderDiscovered(
  */
 function asImport(instance: DiscoveredInstance) {
   return { type: INSTANCE_TYPE, name: instance.resourceName, id: String(instance.instanceId) };
+}
+
+/** A group of a linked line, for the same file: the engine reads it (get-group-info) and writes nothing. */
+function asGroupImport(group: DiscoveredGroup) {
+  return { type: GROUP_TYPE, name: group.resourceName, id: group.importId };
 }
 
 /** The JSON form: every field present (null for no webhook, no status, no groups), in a fixed order. */

@@ -208,6 +208,21 @@ it("the groups of linked lines: as data in json, counted in the program; read wi
   const program = await discover([]);
   expect(program.stdout).toContain("// The 1 linked line(s) are in 3 WhatsApp group(s), not declared here:");
   expect(declarationsOf(program.stdout)).toHaveLength(2);
+
+  // The bulk-import file takes the groups too, by `<instanceId>/<groupId>`, under the same names.
+  const file = await discover(["--format", "import"]);
+  expect(file.code).toBe(0);
+  const groups = (JSON.parse(file.stdout) as { resources: { type: string }[] }).resources.filter(
+    (resource) => resource.type === "waapi:index:Group",
+  );
+  expect(groups).toEqual(
+    (byId.get(linked)?.groups as { importId: string; resourceName: string }[]).map((group) => ({
+      type: "waapi:index:Group",
+      name: group.resourceName,
+      id: group.importId,
+    })),
+  );
+  expect(groups).toHaveLength(3);
 });
 
 it("a line whose groups cannot be read is reported, and discover still lists the instances", async () => {
