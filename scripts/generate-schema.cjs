@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // @ts-check
-// Writes provider/native/schema.json, the native plugin's Pulumi package schema: every resource of
-// the registry from its spec in its folder of the core (read from the built registry,
-// scripts/registry.cjs, as the README reference is), the named types from the vocabulary, and the
-// config keys from CONFIG_KEYS' doc comments. So the dynamic resource, the README and the native
-// resource cannot disagree, and a new resource needs no edit here. `npm run docs` writes it;
+// Writes provider/native/schema.json, the native plugin's Pulumi package schema: every resource and
+// function of the registry from its spec in the core (read from the built registry,
+// scripts/registry.cjs, as the README reference is), the named types from the vocabulary and the
+// registry's OBJECT_TYPES, and the config keys from CONFIG_KEYS' doc comments. So the dynamic
+// resource, the README and the native resource cannot disagree, and a new resource or function
+// needs no edit here. `npm run docs` writes it;
 // tests/docs.test.ts fails when it is out of date.
 const fs = require("node:fs");
 const path = require("node:path");
@@ -16,11 +17,6 @@ const ROOT = path.resolve(__dirname, "..");
 const SCHEMA = path.join(ROOT, "provider", "native", "schema.json");
 const SETTINGS = path.join(ROOT, "provider", "settings.ts");
 const PACKAGE = "waapi";
-const INSTANCE = `${PACKAGE}:index:Instance`;
-const INSTANCE_INFO = `${PACKAGE}:index:InstanceInfo`;
-/** getInstanceStatus: its result type's comments, and the dynamic door's function comment (both doors' text). */
-const LINE_STATUS = path.join(ROOT, "provider", "instance", "line-status.ts");
-const FUNCTIONS = path.join(ROOT, "provider", "dynamic", "functions.ts");
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 /**
  * The repository, from package.json's `repository.url`: the one place it is written. Its owner is a
@@ -71,7 +67,7 @@ const typeToken = (name) => `${PACKAGE}:index:${name}`;
 function schemaType(type) {
   if (typeof type !== "string") return { type: "string" }; // oneOf: its values are in the description
   const base = type.replace(/\s*\|\s*undefined$/, "");
-  const named = namedTypes();
+  const named = { ...namedTypes(), ...registry().OBJECT_TYPES };
   if (base in named) return { $ref: `#/types/${typeToken(base)}` };
   if (base.endsWith("[]") && base.slice(0, -2) in named)
     return { type: "array", items: { $ref: `#/types/${typeToken(base.slice(0, -2))}` } };
@@ -109,45 +105,6 @@ function properties(members) {
 /** The names of the required ones. @param {readonly { name: string, required?: boolean }[]} members */
 function required(members) {
   return members.filter((m) => m.required).map((m) => m.name);
-}
-
-/**
- * @typedef {{ name: string, type: string, required: boolean, summary: string, description: string }} Member
- */
-
-/**
- * The members of interface `name` in `file` (a function's arguments and result).
- * @param {string} file @param {string} name @returns {Member[]}
- */
-function interfaceMembers(file, name) {
-  /** @type {Member[]} */
-  const members = [];
-  parse(file).forEachChild((node) => {
-    if (!ts.isInterfaceDeclaration(node) || node.name.text !== name) return;
-    for (const member of node.members) {
-      if (!ts.isPropertySignature(member) || !member.type) continue;
-      const description = fullComment(member);
-      members.push({
-        name: member.name.getText(),
-        type: member.type.getText(),
-        required: !member.questionToken,
-        summary: description.split("\n\n")[0] ?? "",
-        description,
-      });
-    }
-  });
-  if (members.length === 0) throw new Error(`generate-schema: ${file} has no interface ${name}`);
-  return members;
-}
-
-/** The doc comment of the function `name` in `file`. @param {string} file @param {string} name */
-function functionComment(file, name) {
-  let text = "";
-  parse(file).forEachChild((node) => {
-    if (ts.isFunctionDeclaration(node) && node.name?.text === name) text = fullComment(node);
-  });
-  if (!text) throw new Error(`generate-schema: ${file} has no documented function ${name}`);
-  return plain(text.replace(/\{@link (\w+)\}/g, "$1"));
 }
 
 /** Each setting's TypeScript type, from the ProviderSettings interface that resolveSettings returns. */
@@ -189,16 +146,9 @@ function configVariables() {
 }
 
 function schema() {
-  const { RESOURCES } = registry();
-  const instance = RESOURCES.find((resource) => resource.token === INSTANCE);
-  if (!instance) throw new Error(`generate-schema: the registry has no ${INSTANCE}`);
-  // getInstance and listInstances answer what an Instance records.
-  const outputProperties = properties(instance.spec.outputs);
-  const requiredOutputs = required(instance.spec.outputs);
+  const { RESOURCES, FUNCTIONS, OBJECT_TYPES } = registry();
   const config = configVariables();
   const version = PACKAGE_JSON.version;
-  const statusMembers = interfaceMembers(LINE_STATUS, "InstanceStatusResult");
-  const statusArgs = interfaceMembers(FUNCTIONS, "GetInstanceStatusArgs");
   const resources = Object.fromEntries(
     RESOURCES.map((resource) => {
       const inputs = resource.spec.inputs.filter((p) => !p.dynamicOnly);
@@ -216,10 +166,31 @@ function schema() {
       ];
     }),
   );
-  const types = Object.fromEntries(
-    Object.entries(namedTypes()).map(([name, named]) => [
+  const types = Object.fromEntries([
+    ...Object.entries(namedTypes()).map(([name, named]) => [
       typeToken(name),
       { type: "string", description: named.description, enum: named.values.map((value) => ({ value })) },
+    ]),
+    ...Object.entries(OBJECT_TYPES).map(([name, object]) => [
+      typeToken(name),
+      {
+        type: "object",
+        description: object?.description,
+        properties: properties(object?.properties ?? []),
+        required: required(object?.properties ?? []),
+      },
+    ]),
+  ]);
+  const functions = Object.fromEntries(
+    FUNCTIONS.map(({ token, spec }) => [
+      token,
+      {
+        description: withExamples(plain(spec.description), spec.example),
+        ...(spec.args
+          ? { inputs: { properties: properties(spec.args), required: required(spec.args) } }
+          : {}),
+        outputs: { properties: properties(spec.result), required: required(spec.result) },
+      },
     ]),
   );
 
@@ -242,59 +213,9 @@ function schema() {
       description: "The WAAPI provider: which API to talk to, with which token.",
       inputProperties: config,
     },
-    types: {
-      ...types,
-      [INSTANCE_INFO]: {
-        type: "object",
-        description: "An instance as WAAPI reports it.",
-        properties: outputProperties,
-        required: requiredOutputs,
-      },
-    },
+    types,
     resources,
-    functions: {
-      [`${PACKAGE}:index:getInstance`]: {
-        description: withExamples(
-          "Reads one instance of the token's account by its id; fails when there is none.",
-          "Read a line's live settings",
-        ),
-        inputs: {
-          properties: { instanceId: { type: "integer", description: "WAAPI's id of the instance." } },
-          required: ["instanceId"],
-        },
-        outputs: { properties: outputProperties, required: requiredOutputs },
-      },
-      [`${PACKAGE}:index:listInstances`]: {
-        description: withExamples(
-          "Lists every instance of the token's account, by id.",
-          "Count the account's lines",
-        ),
-        outputs: {
-          properties: {
-            instances: {
-              type: "array",
-              items: { $ref: `#/types/${INSTANCE_INFO}` },
-              description: "The instances, sorted by id.",
-            },
-          },
-          required: ["instances"],
-        },
-      },
-      [`${PACKAGE}:index:getInstanceStatus`]: {
-        description: withExamples(
-          functionComment(FUNCTIONS, "getInstanceStatus"),
-          "Read whether a line is linked",
-        ),
-        inputs: {
-          properties: properties(statusArgs),
-          required: required(statusArgs),
-        },
-        outputs: {
-          properties: properties(statusMembers),
-          required: required(statusMembers),
-        },
-      },
-    },
+    functions,
     language: {
       // The SDKs carry the schema's version (the npm package's), which their resources ask the
       // engine for: without respectSchemaVersion the Python package would be 0.0.0.

@@ -12,13 +12,15 @@ const ROOT = path.resolve(__dirname, "..");
  * @typedef {import("../provider/resources/descriptor").Resource} Resource
  * @typedef {import("../provider/resources/descriptor").PropertySpec} PropertySpec
  * @typedef {import("../provider/resources/descriptor").PropertyType} PropertyType
- * @typedef {{ RESOURCES: readonly Resource[] }} Registry
+ * @typedef {import("../provider/resources/descriptor").ProviderFunction} ProviderFunction
+ * @typedef {import("../provider/resources/descriptor").ObjectTypeSpec} ObjectTypeSpec
+ * @typedef {{ RESOURCES: readonly Resource[], FUNCTIONS: readonly ProviderFunction[], OBJECT_TYPES: Readonly<Record<string, ObjectTypeSpec | undefined>> }} Registry
  */
 
 /** @type {Registry | undefined} */
 let loaded;
 
-/** The registry's RESOURCES, and the vocabulary (provider/waapi-api.ts), from dist/. */
+/** The registry (RESOURCES, FUNCTIONS, OBJECT_TYPES) from dist/. */
 function registry() {
   if (loaded) return loaded;
   const stale = whyStale(ROOT);

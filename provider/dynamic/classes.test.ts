@@ -3,11 +3,13 @@
  * TypeScript users, their doc comments the hover text of an editor; the registry's specs
  * (provider/instance/properties.ts, provider/resources/group/properties.ts) are what the schema, the
  * README reference and the SDKs are generated from. This holds each class to its resource's spec:
- * the same members in the same order, types, optionality and docs.
+ * the same members in the same order, types, optionality and docs; and the typed getInstanceStatus
+ * to its function's spec.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ts from "typescript";
+import { getInstanceStatusFunction } from "../instance/functions";
 import { RESOURCES } from "../resources";
 import type { PropertySpec, PropertyType } from "../resources/descriptor";
 
@@ -142,4 +144,53 @@ describe.each(RESOURCES.map((resource) => [resource.dynamicClass, resource] as c
 
 it("every registered resource has a dynamic class (a spec with no class would go unchecked)", () => {
   expect(RESOURCES.map((r) => dynamicClass(r.dynamicClass).file).length).toBe(RESOURCES.length);
+});
+
+/** The members of interface `name` in `file` (under provider/), as `dynamicClass` reads Args. */
+function interfaceMembers(file: string, name: string): Member[] {
+  const path = join(process.cwd(), "provider", file);
+  const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
+  const members: Member[] = [];
+  source.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== name) return;
+    for (const m of node.members.filter(ts.isPropertySignature)) {
+      members.push({
+        name: m.name.getText(),
+        type: plainType(m.type?.getText() ?? ""),
+        optional: m.questionToken !== undefined,
+        description: comment(m),
+        declared: true,
+      });
+    }
+  });
+  if (members.length === 0) throw new Error(`provider/${file} has no interface ${name}`);
+  return members;
+}
+
+describe("getInstanceStatus, the dynamic door's typed function", () => {
+  const spec = getInstanceStatusFunction.spec;
+  const asMember = (p: PropertySpec) => ({ ...asInput(p), description: p.description });
+  const plain = ({ name, type, optional, description }: Member) => ({ name, type, optional, description });
+
+  it("is documented as its spec describes the function", () => {
+    const path = join(DIR, "functions.ts");
+    const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
+    let text = "";
+    source.forEachChild((node) => {
+      if (ts.isFunctionDeclaration(node) && node.name?.text === "getInstanceStatus") text = comment(node);
+    });
+    expect(text).toBe(spec.description);
+  });
+
+  it.each(["GetInstanceStatusArgs", "GetInstanceStatusOutputArgs"])("%s are the spec's arguments", (name) => {
+    expect(interfaceMembers("dynamic/functions.ts", name).map(plain)).toEqual(
+      (spec.args ?? []).map(asMember),
+    );
+  });
+
+  it("answers InstanceStatusResult, the spec's result", () => {
+    expect(interfaceMembers("instance/line-status.ts", "InstanceStatusResult").map(plain)).toEqual(
+      spec.result.map(asMember),
+    );
+  });
 });

@@ -13,8 +13,9 @@ import { withPulumiAdvice } from "./advice";
 import type { InputFailure } from "./inputs";
 
 /**
- * What `getInstanceStatus` returns. The first paragraph of each member's comment is its description
- * in the native plugin's schema (scripts/generate-schema.cjs).
+ * What `getInstanceStatus` returns. Each member and its doc are the function's spec
+ * (INSTANCE_STATUS_SPEC in ./functions.ts), which the schema is generated from;
+ * provider/dynamic/classes.test.ts holds them alike.
  */
 export interface InstanceStatusResult {
   /** WAAPI's id of the instance. */

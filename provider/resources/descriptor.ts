@@ -51,8 +51,11 @@ export type PropertyType =
   /** A string of these values only. */
   | { readonly oneOf: readonly string[] };
 
-/** The provider's named types (../waapi-api.ts), which the schema declares once and refers to. */
-export type NamedType = "WebhookEvent" | "InstanceStatus";
+/**
+ * The provider's named types, which the schema declares once and refers to: the vocabulary's enums
+ * (../waapi-api.ts) and the objects functions answer with (OBJECT_TYPES in ./index.ts).
+ */
+export type NamedType = "WebhookEvent" | "InstanceStatus" | "InstanceInfo";
 
 /** One input or output of a resource, as every door, the schema, the SDKs and the reference know it. */
 export interface PropertySpec {
@@ -293,10 +296,28 @@ function bag(value: object): PropertyBag {
   return Object.fromEntries(Object.entries(value));
 }
 
+/** A function's docs, arguments and result, written once beside it: the schema is generated from it. */
+export interface FunctionSpec {
+  /** What it does: the schema's description. */
+  readonly description: string;
+  /** The title of the usage example (examples/native/) under the function in the schema. */
+  readonly example: string;
+  /** Its arguments; absent when it takes none. */
+  readonly args?: readonly PropertySpec[];
+  readonly result: readonly PropertySpec[];
+}
+
+/** An object type a function answers with (NamedType), e.g. InstanceInfo. */
+export interface ObjectTypeSpec {
+  readonly description: string;
+  readonly properties: readonly PropertySpec[];
+}
+
 /** A function (a data source) of the provider: checked arguments in, a result bag out. */
 export interface FunctionDescriptor<Args> {
   /** The native plugin's function token, e.g. `waapi:index:getInstance`. */
   readonly token: string;
+  readonly spec: FunctionSpec;
   /** The arguments, typed, or why they are bad (one failure per bad argument, naming the fix). */
   check(args: Readonly<PropertyBag>): { args: Args } | { failures: InputFailure[] };
   invoke(connection: Connection, args: Args): Promise<PropertyBag>;
@@ -305,6 +326,7 @@ export interface FunctionDescriptor<Args> {
 /** A function as the doors hold it (its argument type erased, see `register`). */
 export interface ProviderFunction {
   readonly token: string;
+  readonly spec: FunctionSpec;
   /** Checks the arguments and calls the function; failures instead of a result when they are bad. */
   invoke(
     connection: () => Promise<Connection>,
@@ -315,6 +337,7 @@ export interface ProviderFunction {
 export function registerFunction<Args>(descriptor: FunctionDescriptor<Args>): ProviderFunction {
   return {
     token: descriptor.token,
+    spec: descriptor.spec,
     invoke: async (connection, args) => {
       const checked = descriptor.check(args);
       if ("failures" in checked) return checked;

@@ -3,10 +3,15 @@
  * folder of the core. Both doors route by token through these lists; to add a resource, write its
  * descriptor (see ./descriptor.ts and docs/architecture.md) and add it here.
  */
-import { getInstanceFunction, getInstanceStatusFunction, listInstancesFunction } from "../instance/functions";
+import {
+  INSTANCE_INFO,
+  getInstanceFunction,
+  getInstanceStatusFunction,
+  listInstancesFunction,
+} from "../instance/functions";
 import { instanceResource } from "../instance/resource";
 import { groupResource } from "./group/resource";
-import type { ProviderFunction, Resource } from "./descriptor";
+import type { NamedType, ObjectTypeSpec, ProviderFunction, Resource } from "./descriptor";
 
 export type { ProviderFunction, Resource } from "./descriptor";
 
@@ -19,6 +24,11 @@ export const FUNCTIONS: readonly ProviderFunction[] = [
   listInstancesFunction,
   getInstanceStatusFunction,
 ];
+
+/** The object types the functions answer with, by name (the schema's `types`, beside the vocabulary's enums). */
+export const OBJECT_TYPES: Readonly<Partial<Record<NamedType, ObjectTypeSpec>>> = {
+  InstanceInfo: INSTANCE_INFO,
+};
 
 /** The resource with native token or dynamic token `token`, if there is one. */
 export function resourceFor(token: string): Resource | undefined {
