@@ -122,6 +122,19 @@ function expectProviderLoadedFromInstalledPackage(provider: string): void {
 let packed: Promise<string> | undefined;
 const packOnce = (): Promise<string> => (packed ??= shell(PACK, work));
 
+/**
+ * The three installs, started together in the first beforeAll and awaited by the tests that need
+ * each: npm mostly waits on its cache and on tsc, so the git install (the slowest: npm installs the
+ * clone's dependencies and runs `prepare` on its own) goes on while the tarball's tests deploy, and
+ * its own tests run last.
+ */
+const installs: { git?: Promise<unknown>; tarball?: Promise<unknown>; yaml?: Promise<unknown> } = {};
+/** Awaits an install started in beforeAll (a failed one fails the tests that need it). */
+async function installed(install: Promise<unknown> | undefined): Promise<void> {
+  if (install === undefined) throw new Error("the installs did not start: see the first beforeAll's error");
+  await install;
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "waapi-install-"));
   clone = join(work, "pulumi-waapi");
@@ -130,31 +143,37 @@ beforeAll(async () => {
   // from this repository rather than installed a second time. The git install below cannot take
   // this shortcut (npm clones the clone, then installs and builds on its own), and does not.
   symlinkSync(join(REPO, "node_modules"), join(clone, "node_modules"));
+
+  fromGit = join(work, "program-from-git");
+  fromTarball = join(work, "program-from-tarball");
+  yamlProgram = join(work, "yaml-program");
+  writeProgram(fromGit, "from-git");
+  writeProgram(fromTarball, "from-tarball");
+  mkdirSync(yamlProgram);
+  installs.git = shell(INSTALL_FROM_GIT, fromGit);
+  installs.tarball = packOnce().then(() => shell(INSTALL_TARBALL, fromTarball));
+  installs.yaml = packOnce().then(() => shell(INSTALL_FOR_YAML, yamlProgram));
+  // Awaited later, by the tests that need them; until then a failure is not an unhandled rejection.
+  for (const install of Object.values(installs)) install.catch(() => undefined);
 }, 120_000);
 afterAll(async () => {
+  // An install still running (its tests failed early) finishes before its folder goes.
+  await Promise.allSettled(Object.values(installs));
   for (const child of running)
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
   rmSync(work, { recursive: true, force: true });
   rmSync(pluginHome, { recursive: true, force: true });
-});
+}, 900_000);
 
-describe("the npm package in a TypeScript program", () => {
-  beforeAll(async () => {
-    fromGit = join(work, "program-from-git");
-    fromTarball = join(work, "program-from-tarball");
-    writeProgram(fromGit, "from-git");
-    writeProgram(fromTarball, "from-tarball");
-    // Both ways at once: each is mostly npm waiting on its cache and on tsc.
-    await Promise.all([
-      shell(INSTALL_FROM_GIT, fromGit),
-      packOnce().then(() => shell(INSTALL_TARBALL, fromTarball)),
-    ]);
-  }, 900_000);
+/** The tests of one way to install the npm package, once `install` has finished. */
+function installedFrom(
+  way: string,
+  program: () => string,
+  install: () => Promise<unknown> | undefined,
+): void {
+  describe(`installed from ${way}`, () => {
+    beforeAll(() => installed(install()), 900_000);
 
-  describe.each([
-    ["a git clone (npm runs prepare)", () => fromGit],
-    ["a tarball packed in the clone", () => fromTarball],
-  ])("installed from %s", (_way, program) => {
     it("holds the built provider and no server framework", () => {
       const modules = join(program(), "node_modules");
       expect(existsSync(join(modules, "pulumi-waapi", "dist", "provider", "index.js"))).toBe(true);
@@ -176,8 +195,17 @@ describe("the npm package in a TypeScript program", () => {
       expectProviderLoadedFromInstalledPackage(provider);
     }, 180_000);
   });
+}
+
+describe("the npm package in a TypeScript program", () => {
+  installedFrom(
+    "a tarball packed in the clone",
+    () => fromTarball,
+    () => installs.tarball,
+  );
 
   it("npx waapi-sandbox names the missing fastify, then runs once the README's command installed it", async () => {
+    await installed(installs.tarball);
     // Without fastify (a lean install) the bin fails with the fix rather than a stack trace.
     await expect(shell(RUN_SANDBOX, fromTarball)).rejects.toThrow(
       /fastify, is not installed[\s\S]*npm install --save-dev fastify/,
@@ -243,12 +271,7 @@ async function deployReadmeYaml(on: OfflineStacks, dir: string): Promise<void> {
 const writesToWaapi = () => sandbox.requests().filter((request) => request.method !== "GET");
 
 describe("the native plugin in a YAML program", () => {
-  beforeAll(async () => {
-    yamlProgram = join(work, "yaml-program");
-    mkdirSync(yamlProgram);
-    await packOnce();
-    await shell(INSTALL_FOR_YAML, yamlProgram);
-  }, 900_000);
+  beforeAll(() => installed(installs.yaml), 900_000);
 
   it("the README's program deploys through the plugin of the npm-installed package", async () => {
     expect(
@@ -310,4 +333,13 @@ describe("the native plugin in a YAML program", () => {
     writeFileSync(join(dir, "Pulumi.yaml"), withoutPluginsBlock);
     await deployReadmeYaml(archiveStacks, dir);
   }, 300_000);
+});
+
+// Last: the git install has had the tests above to finish in.
+describe("the npm package in a TypeScript program", () => {
+  installedFrom(
+    "a git clone (npm runs prepare)",
+    () => fromGit,
+    () => installs.git,
+  );
 });
