@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { WaapiClient } from "../../provider/client";
 import { runCli, type CliResult } from "../support/cli";
+import { ALICE, BOB, CAROL, groupCalls } from "../support/groups";
 import { expectNoLeak } from "../support/leaks";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
 import { useSandbox } from "../support/sandbox";
@@ -17,26 +18,11 @@ const PROGRAM_DIR = join(process.cwd(), "tests", "e2e", "group-program");
 const sandbox = useSandbox({ clientTiming: { bootDelayMs: 0, readyDelayMs: 0, qrRotationMs: 600_000 } });
 const stacks = useOfflineStacks();
 
-const ALICE = "4915112345678@c.us";
-const BOB = "4915187654321@c.us";
-const CAROL = "33612345678@c.us";
-
 async function readyLine(): Promise<number> {
   const client = new WaapiClient({ apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
   const { id } = await client.createInstance();
   sandbox.scanQr(id, { phoneNumber: "50664083362", displayName: "On call" });
   return id;
-}
-
-function groupCalls(): string[] {
-  return sandbox
-    .requests()
-    .filter((request) => request.path.includes("/client/action/"))
-    .map((request) => {
-      const body = request.body as { participant?: string } | null;
-      const action = request.path.split("/").pop() ?? "";
-      return body?.participant ? `${action} ${body.participant}` : action;
-    });
 }
 
 async function declare(stack: Stack, groups: Record<string, Record<string, unknown>>): Promise<void> {
@@ -86,7 +72,7 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
   sandbox.clearRequests();
   await declare(stack, { oncall: { ...declared, participants: [BOB, CAROL], admins: [] } });
   await stacks.up(stack);
-  expect(groupCalls()).toEqual([
+  expect(groupCalls(sandbox)).toEqual([
     "get-group-info",
     `add-group-participant ${CAROL}`,
     `demote-group-participant ${BOB}`,
@@ -103,7 +89,7 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
     `oncall (group ${groupId} of instance ${instanceId}: modified outside Pulumi)`,
   );
   expect(text.stdout).toContain(`  participants: +${ALICE} added outside Pulumi`);
-  expect(groupCalls()).toEqual(["get-group-info"]); // drift reads, never writes
+  expect(groupCalls(sandbox)).toEqual(["get-group-info"]); // drift reads, never writes
   await stacks.refresh(stack);
   const preview = await stacks.preview(stack, { diff: true });
   expect(preview.changeSummary).toMatchObject({ update: 1 });
@@ -120,7 +106,7 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
     taken: { instanceId, subject: "On call", participants: [ALICE, BOB, CAROL], adoptGroupId: groupId },
   });
   await stacks.up(adopter);
-  expect(groupCalls()).toEqual(["get-group-info"]);
+  expect(groupCalls(sandbox)).toEqual(["get-group-info"]);
 
   // The phone drops the line: drift cannot read the group, says so for it, and exits 1, not 0.
   sandbox.disconnectClient(instanceId);
@@ -140,6 +126,6 @@ it("creates, updates minimally, sees a member added by hand, adopts with no writ
     `Group ${groupId} ("On call") was removed from the stack but still exists on WhatsApp`,
   );
   await stacks.destroy(adopter);
-  expect(groupCalls()).toEqual([]);
+  expect(groupCalls(sandbox)).toEqual([]);
   expect(sandbox.groups(instanceId)).toHaveLength(1);
 }, 240_000);
