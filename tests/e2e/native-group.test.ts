@@ -1,13 +1,15 @@
 /**
  * waapi:index:Group through the real CLI from Pulumi YAML programs (the native plugin), on a sandbox
  * line made ready by the sandbox's scan hook: create with the admins-only setting, an update that
- * sends only the membership difference, `pulumi import` of the group with no write, and destroy,
- * which sends nothing and prints that the group still exists on WhatsApp.
+ * sends only the membership difference, an admin demoted by hand that `pulumi-waapi drift` names
+ * (exit 7), `pulumi import` of the group with no write, and destroy, which sends nothing and prints
+ * that the group still exists on WhatsApp.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WaapiClient } from "../../provider/client";
+import { runCli } from "../support/cli";
 import { ALICE, BOB, CAROL, groupCalls } from "../support/groups";
 import { expectNoLeak } from "../support/leaks";
 import { e2eSecrets, useOfflineStacks } from "../support/pulumi";
@@ -72,6 +74,16 @@ it("creates, updates minimally, imports with no write, and forgets on destroy wi
     `remove-group-participant ${ALICE}`,
   ]);
 
+  // Bob is demoted on a phone: drift names him, through the native plugin's type too (exit 7).
+  sandbox.setGroupAdmin(instanceId, groupId, BOB, false);
+  const drift = await runCli(["drift", "--stack", stack.name], { cwd: dir, env: stacks.env() });
+  stacks.note(drift.stdout + drift.stderr);
+  expect(drift.code).toBe(7);
+  expect(drift.stdout).toContain(
+    `oncall (group ${groupId} of instance ${instanceId}: modified outside Pulumi)`,
+  );
+  expect(drift.stdout).toContain(`  admins: -${BOB} removed outside Pulumi`);
+
   // Another project takes the group over with `pulumi import`: reads, no write.
   const importDir = yamlProgram("waapi-native-group-import", "resources: {}\n");
   const importer = await stacks.create(importDir, { apiToken: sandbox.token, baseUrl: sandbox.baseUrl });
@@ -99,4 +111,4 @@ it("creates, updates minimally, imports with no write, and forgets on destroy wi
   expect(output.replace(/\s+/g, " ")).toContain(
     `Group ${groupId} ("On call") was removed from the stack but still exists on WhatsApp`,
   );
-}, 120_000);
+}, 150_000);
