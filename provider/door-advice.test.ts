@@ -34,7 +34,11 @@ const ambiguous = () => new AmbiguousCreateError([1001, 1002], "POST /instances 
 
 describe.each([
   ["a lost answer", lost, "If an instance was created"],
-  ["too many candidates", ambiguous, "To take one of them over as this resource"],
+  [
+    "too many candidates",
+    ambiguous,
+    "Only if you know which of them is this resource's (the others may be another stack's",
+  ],
 ])("after %s", (_label, make, opening) => {
   it("the dynamic door says adoptInstanceId", () => {
     const error = dynamicAdvice(instanceResource, make()) as Error;
@@ -68,11 +72,17 @@ it("an error whose outcome is known gets no take-over advice from either door", 
 
 it("after too many candidates, each door names every candidate in its own terms", () => {
   expect(dynamicAdvice(instanceResource, ambiguous())).toMatchObject({
-    message: expect.stringContaining("add `adoptInstanceId: 1001` or `adoptInstanceId: 1002` to it"),
+    message: expect.stringContaining("take it over, add `adoptInstanceId: <its id>` (one of `1001`, `1002`)"),
   });
   expect(nativeAdvice(instanceResource, ambiguous())).toMatchObject({
-    message: expect.stringContaining("option its id (`1001` or `1002`)"),
+    message: expect.stringContaining(
+      "take it over, give the `import` resource option its id (one of `1001`, `1002`)",
+    ),
   });
+  // Never an id to copy as if it were this resource's: another stack may record it.
+  expect((dynamicAdvice(instanceResource, ambiguous()) as Error).message).not.toMatch(
+    /adoptInstanceId: 100\d/,
+  );
 });
 
 describe("a group create whose answer was lost", () => {
@@ -116,7 +126,7 @@ describe("a group create whose answer was lost", () => {
     expect(message).not.toMatch(/import|adoptInstanceId/);
     const several = (dynamicDoor(groupResource, "create", lostGroup([GROUP, OTHER])) as Error).message;
     expect(several).toContain(
-      `one of them over as this resource, add \`adoptGroupId: "${GROUP}"\` or \`adoptGroupId: "${OTHER}"\``,
+      `take it over, add \`adoptGroupId: <its id>\` (one of \`"${GROUP}"\`, \`"${OTHER}"\`) to this resource`,
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import type { LifecycleCall } from "../instance/advice";
 import { withLinkAdvice } from "../instance/line-status";
-import { resourceNoun, type Resource } from "../resources/descriptor";
+import { ONLY_IF_YOURS, resourceNoun, type Resource } from "../resources/descriptor";
 
 /** Adds to a failed create's error how to take over what it may have made; returns the error. */
 export function withTakeOverAdvice(resource: Resource, error: unknown): unknown {
@@ -13,12 +13,15 @@ export function withTakeOverAdvice(resource: Resource, error: unknown): unknown 
   const input = resource.adoptInput;
   if (!made || input === undefined || !(error instanceof Error)) return error;
   const { candidates } = made;
-  error.message +=
-    candidates.length > 0
-      ? ` To take ${candidates.length === 1 ? "it" : "one of them"} over as this resource, add ` +
-        `${candidates.map(({ adopt }) => `\`${input}: ${JSON.stringify(adopt)}\``).join(" or ")} to it ` +
-        "and run `pulumi up` again."
-      : ` If ${resourceNoun(resource, "a")} was created, add \`${input}: <its id>\` to this resource and run \`pulumi up\` again.`;
+  const [only] = candidates;
+  if (candidates.length === 0)
+    error.message += ` If ${resourceNoun(resource, "a")} was created, add \`${input}: <its id>\` to this resource and run \`pulumi up\` again.`;
+  else if (candidates.length === 1 && only)
+    error.message += ` To take it over as this resource, add \`${input}: ${JSON.stringify(only.adopt)}\` to it and run \`pulumi up\` again.`;
+  else
+    error.message +=
+      ` ${ONLY_IF_YOURS}, add \`${input}: <its id>\` (one of ` +
+      `${candidates.map(({ adopt }) => `\`${JSON.stringify(adopt)}\``).join(", ")}) to this resource and run \`pulumi up\` again.`;
   return error;
 }
 

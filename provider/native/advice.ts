@@ -5,7 +5,7 @@
  */
 import type { LifecycleCall } from "../instance/advice";
 import { withLinkAdvice } from "../instance/line-status";
-import { resourceNoun, type Resource } from "../resources/descriptor";
+import { ONLY_IF_YOURS, resourceNoun, type Resource } from "../resources/descriptor";
 
 /** Adds to a failed create's error how to take over what it may have made; returns the error. */
 export function withTakeOverAdvice(resource: Resource, error: unknown): unknown {
@@ -19,8 +19,8 @@ export function withTakeOverAdvice(resource: Resource, error: unknown): unknown 
   } else {
     const one = candidates.length === 1 ? candidates[0] : undefined;
     error.message +=
-      ` To take ${one ? "it" : "one of them"} over as this resource, give the \`import\` resource option ` +
-      `its id (${candidates.map(({ id }) => `\`${id}\``).join(" or ")}) and run \`pulumi up\`, or run ` +
+      ` ${one ? "To take it over as this resource" : ONLY_IF_YOURS}, give the \`import\` resource option ` +
+      `its id (${one ? "" : "one of "}${candidates.map(({ id }) => `\`${id}\``).join(", ")}) and run \`pulumi up\`, or run ` +
       `\`pulumi import ${resource.token} <name> ${one?.id ?? "<its id>"}\`.`;
   }
   return error;

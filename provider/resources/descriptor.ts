@@ -275,6 +275,13 @@ export class ResourceInitializationError extends Error {
 }
 
 /**
+ * How both doors open the take-over advice when a lost answer left several candidates: only one can
+ * be this resource's, and adopting another stack's would put one paid resource in two stacks.
+ */
+export const ONLY_IF_YOURS =
+  "Only if you know which of them is this resource's (the others may be another stack's, or made by hand), take it over";
+
+/**
  * What the doors call one resource of this type in prose: "instance" for `waapi:index:Instance`,
  * "an instance" with `article`.
  */
