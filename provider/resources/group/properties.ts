@@ -2,7 +2,7 @@
  * The Group's properties, written once: the registry's descriptor (./resource.ts) takes its input
  * names, dynamic-only inputs, computed and secret outputs from here, and the generators (schema.json,
  * the README reference, the SDKs) read it from the built registry. The dynamic door's WaapiGroup
- * declares the same members for TypeScript (tests/dynamic-classes.test.ts holds them to this).
+ * declares the same members for TypeScript (provider/dynamic/classes.test.ts holds them to this).
  */
 import type { ResourceSpec } from "../descriptor";
 
