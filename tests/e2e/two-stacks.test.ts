@@ -35,7 +35,7 @@ const LOST = 2;
 /**
  * The bound of each sandbox wait: below the provider's 30 s request timeout, so a held request is
  * answered before its client gives up; well above a `pulumi up`'s start on a loaded machine. A wait
- * that runs out is logged `waited: "timed out"` and counted; the overlap check then fails, not hangs.
+ * that runs out is logged `waited: "timed out"` and counted; the test then fails on that count, not hangs.
  */
 const WAIT_MS = 25_000;
 
@@ -320,10 +320,16 @@ describe.each(plan.map((rep, n) => [n + 1, rep] as const))("repetition %i", (_n,
     );
     rows.push(row);
     // Production created while staging recovered (the overlap the issue measured). The sandbox's
-    // waits make it so; this checks they did (a wait that ran out, or a recovery that listed
-    // before its lost POSTs were answered, shows here).
-    expect({ overlapping: row.overlapping > 0 }).toEqual({ overlapping: true });
+    // waits make it so; this checks they did: none ran out, and production POSTed between
+    // staging's first list and its recovery's last. Staging claimed exactly its lost instances and
+    // production none (production took none of staging's as a leftover).
+    expect({ overlapping: row.overlapping > 0, timedOut: row.timedOut }).toEqual({
+      overlapping: true,
+      timedOut: 0,
+    });
     expect(row).toMatchObject({
+      stagingClaims: LOST,
+      productionClaims: 0,
       struck: LOST,
       instances: 2 * LINES,
       orphans: 0,
