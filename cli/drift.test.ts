@@ -1,6 +1,14 @@
 import { RESOURCES } from "../provider/resources";
-import { analysePreview, parsePreview, unreadIn } from "./drift";
+import { LineNotReadyError, withLinkAdvice } from "../provider/instance/line-status";
+import { analysePreview, DriftError, parsePreview, runDrift, unreadIn } from "./drift";
 import { driftOutcome, entriesOf, renderDriftReport, unreadCount } from "./drift-report";
+import { runPulumi, type PulumiRun } from "./pulumi";
+import { EXIT, run } from "./run";
+
+// runDrift's previews come from here: each test queues what `pulumi preview` prints.
+jest.mock("./pulumi", () => ({ ...jest.requireActual<object>("./pulumi"), runPulumi: jest.fn() }));
+const pulumiRuns = jest.mocked(runPulumi);
+afterEach(() => pulumiRuns.mockReset());
 
 const TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
 const urn = (name: string, type = TYPE) => `urn:pulumi:prod::account::${type}::${name}`;
@@ -335,29 +343,49 @@ describe("groups", () => {
     );
   });
 
+  /** The error a door gives for a group on a line that is not linked: the core's, with the link advice. */
+  const notLinked = (): string => {
+    const error = withLinkAdvice(new LineNotReadyError(1001, "disconnected", "its groups cannot be read"));
+    return error instanceof Error ? error.message : String(error);
+  };
+  /** A preview that failed on the group, as `pulumi preview --refresh --json` prints it. */
+  const failedOnGroup = (message: string) =>
+    JSON.stringify({
+      steps: [{ op: "refresh", urn: urn("oncall", GROUP), oldState: recordedGroup }],
+      diagnostics: [
+        { message: `LineNotReadyError: ${message}\n`, severity: "info#err" },
+        { urn: urn("oncall", GROUP), message: `error: Preview failed: ${message}\n`, severity: "error" },
+        { message: "error: preview failed\n", severity: "error" },
+      ],
+    });
+  const failedRun = (message: string): PulumiRun => ({
+    stdout: failedOnGroup(message),
+    stderr: "",
+    failure: "`pulumi preview` failed (exit code 255).",
+  });
+  const instanceOnly = preview([
+    { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
+  ]);
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: { env: {}, cwd: "/stack", stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) },
+    };
+  };
+
   it("reports a group whose line is not ready as unread, with the provider's error, beside the instances", () => {
-    const failed = parsePreview(
-      JSON.stringify({
-        steps: [{ op: "refresh", urn: urn("oncall", GROUP), oldState: recordedGroup }],
-        diagnostics: [
-          { message: "GroupLineNotReadyError: Instance 1001's …\n", severity: "info#err" },
-          {
-            urn: urn("oncall", GROUP),
-            message:
-              "error: Preview failed: Instance 1001's WhatsApp line is not linked (status disconnected), so its groups cannot be read.\n",
-            severity: "error",
-          },
-          { message: "error: preview failed\n", severity: "error" },
-        ],
-      }),
-    );
+    const failed = parsePreview(failedOnGroup(notLinked()));
     const unread = new Map(unreadIn(failed ?? { steps: [], diagnostics: [] }));
     expect([...unread.keys()]).toEqual([urn("oncall", GROUP)]);
     // The next pass leaves the group out: the instance is still checked.
-    const json = preview([
-      { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
-    ]);
-    const report = analysePreview(parsePreview(json) ?? { steps: [], diagnostics: [] }, undefined, unread);
+    const report = analysePreview(
+      parsePreview(instanceOnly) ?? { steps: [], diagnostics: [] },
+      undefined,
+      unread,
+    );
     expect(report).toEqual({
       drifted: false,
       stack: "prod",
@@ -371,29 +399,79 @@ describe("groups", () => {
           change: "unread",
           origin: null,
           properties: [],
-          error:
-            "Instance 1001's WhatsApp line is not linked (status disconnected), so its groups cannot be read.",
+          error: notLinked(),
           next: expect.stringContaining("Not checked for drift"),
         },
       ],
     });
     expect(unreadCount(report)).toBe(1);
-    // Not a clean bill (exit code 1), unless something else drifted (7).
+    // Not a clean bill (exit code 1), unless something else drifted (7: the next test).
     expect(driftOutcome(report)).toBe("unread");
-    const changed = {
-      resource: "support",
-      instanceId: 1001,
-      change: "deleted" as const,
-      origin: "outside-pulumi" as const,
-      properties: [],
-      next: "",
-    };
-    expect(driftOutcome({ ...report, drifted: true, instances: [changed] })).toBe("drift");
     expect(driftOutcome({ ...report, groups: [] })).toBe("none");
     const text = renderDriftReport(report, "text");
     expect(text).toContain("No drift in the 1 of 2 resources read; 1 could not be read, see below.");
     expect(text).toContain(`oncall (group ${groupId} of instance 1001: could not be read)`);
     expect(text).toContain("  Instance 1001's WhatsApp line is not linked (status disconnected)");
+  });
+
+  it("unread plus real drift: drifted, and exit 7", async () => {
+    const unread = new Map(
+      unreadIn(parsePreview(failedOnGroup(notLinked())) ?? { steps: [], diagnostics: [] }),
+    );
+    const live = { ...support, name: "Renamed by hand" };
+    const modified = preview([
+      { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
+      {
+        op: "update",
+        urn: urn("support"),
+        oldState: state(1001, live, outputs(1001, live)),
+        newState: state(undefined, support),
+        diffReasons: ["name"],
+      },
+    ]);
+    const report = analysePreview(
+      parsePreview(modified) ?? { steps: [], diagnostics: [] },
+      undefined,
+      unread,
+    );
+    expect(report.drifted).toBe(true);
+    expect(report.instances).toEqual([expect.objectContaining({ resource: "support", change: "modified" })]);
+    expect(report.groups).toEqual([expect.objectContaining({ resource: "oncall", change: "unread" })]);
+    expect(driftOutcome(report)).toBe("drift");
+
+    // The same through the command: the failed pass, then one without the group.
+    pulumiRuns.mockResolvedValueOnce(failedRun(notLinked()));
+    pulumiRuns.mockResolvedValueOnce({ stdout: modified, stderr: "" });
+    const { out, io: commandIo } = io();
+    expect(await run(["drift"], commandIo)).toBe(EXIT.drift);
+    expect(EXIT.drift).toBe(7);
+    expect(pulumiRuns.mock.calls.map(([args]) => args.includes("--exclude"))).toEqual([false, true]);
+    expect(out.join("")).toContain(`oncall (group ${groupId} of instance 1001: could not be read)`);
+  });
+
+  it("a bad token is Pulumi's error, not an unread resource: one preview, then DriftError", async () => {
+    const badToken =
+      "WAAPI rejected the API token for GET /api/v1/instances/1001/client/action/get-group-info with 401 " +
+      '("Unauthenticated."): set a valid token with `pulumi config set --secret waapi:apiToken`.';
+    expect(unreadIn(parsePreview(failedOnGroup(badToken)) ?? { steps: [], diagnostics: [] })).toEqual([]);
+    pulumiRuns.mockResolvedValue(failedRun(badToken));
+    const failure = runDrift({ cwd: "/stack", env: {} });
+    await expect(failure).rejects.toThrow(DriftError);
+    await expect(failure).rejects.toThrow(/rejected the API token/);
+    await expect(failure).rejects.not.toThrow(/could not be read/);
+    expect(pulumiRuns).toHaveBeenCalledTimes(1);
+  });
+
+  it("a line not linked beside any other error is Pulumi's error too", async () => {
+    const both = JSON.parse(failedOnGroup(notLinked())) as { diagnostics: unknown[] };
+    both.diagnostics.push({
+      urn: urn("support"),
+      message: "error: Preview failed: getaddrinfo ENOTFOUND waapi.invalid\n",
+      severity: "error",
+    });
+    pulumiRuns.mockResolvedValue({ ...failedRun(""), stdout: JSON.stringify(both) });
+    await expect(runDrift({ cwd: "/stack", env: {} })).rejects.toThrow(/ENOTFOUND waapi\.invalid/);
+    expect(pulumiRuns).toHaveBeenCalledTimes(1);
   });
 
   it("has a report list for every resource of the registry", () => {

@@ -12,11 +12,13 @@
  * the provider its token; drift itself never reads one.
  *
  * A resource the provider cannot read (a group whose line is not linked) fails the whole preview; its
- * error names it, so drift reports it as `unread` with that error and previews again without it.
+ * error names it, so drift reports it as `unread` with that error and previews again without it. Any
+ * other error (a bad token, a wrong baseUrl, an invalid input) is Pulumi's: drift stops with it.
  */
 import { resourceFor, type Resource } from "../provider/resources";
 import { resourceNoun, type MemberSets } from "../provider/resources/descriptor";
 import { instanceResource } from "../provider/instance/resource";
+import { LineNotReadyError } from "../provider/instance/line-status";
 import { runPulumi, stackArgs } from "./pulumi";
 import {
   SECRET_PLACEHOLDER,
@@ -52,15 +54,24 @@ export interface DriftOptions {
 
 export async function runDrift(options: DriftOptions): Promise<DriftReport> {
   const unread = new Map<string, Unread>();
-  // Each pass that fails on resources of its own leaves them out of the next: it ends.
-  for (;;) {
+  const waapi = new Set<string>();
+  // A pass that fails only on lines that are not linked leaves those resources out of the next. Each
+  // such pass leaves out one more at least, so passes never exceed the WAAPI resources seen, plus one:
+  // the cap holds drift to that whatever a preview prints.
+  for (let pass = 1; ; pass++) {
     const excluded = [...unread.keys()].flatMap((urn) => ["--exclude", urn]);
     const args = ["preview", "--refresh", "--json", ...stackArgs(options.stack), ...excluded];
     const { stdout, stderr, failure } = await runPulumi(args, options);
     const preview = parsePreview(stdout);
+    for (const step of preview?.steps ?? []) if (resourceFor(urnParts(step.urn).type)) waapi.add(step.urn);
     if (failure !== undefined) {
-      const failed = preview ? unreadIn(preview).filter(([urn]) => !unread.has(urn)) : [];
-      if (failed.length === 0) throw new DriftError(pulumiFailure(preview, stderr, failure));
+      const found = preview ? unreadIn(preview) : undefined;
+      const failed = found?.filter(([urn]) => !unread.has(urn)) ?? [];
+      // Any other error (a bad token, a wrong baseUrl, an invalid input) is Pulumi's to report.
+      const otherErrors = preview ? errorsBesides(preview, found ?? []) : 0;
+      for (const [urn] of failed) waapi.add(urn);
+      if (failed.length === 0 || otherErrors > 0 || pass > waapi.size + 1)
+        throw new DriftError(pulumiFailure(preview, stderr, failure));
       for (const [urn, why] of failed) unread.set(urn, why);
       continue;
     }
@@ -77,8 +88,27 @@ export interface Unread {
 }
 
 /**
- * The WAAPI resources a failed preview names in its errors, with the provider's message (without the
- * engine's "error: Preview failed: " before it) and the state their refresh step recorded.
+ * The words of the core's LineNotReadyError (provider/instance/line-status.ts), with its instance id,
+ * status and what was refused left open: made from the class itself, so the wording lives there only.
+ */
+const LINE_NOT_READY = ((): RegExp => {
+  const id = 1234567;
+  const mark = "\u0000";
+  const [head = "", middle = ""] = new LineNotReadyError(id, mark, mark).message.split(mark);
+  const [before = "", after = ""] = head.split(String(id));
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`${literal(before)}\\d+${literal(after)}[^)]*${literal(middle)}`);
+})();
+
+/** Whether an error means the resource could not be read because its line is not linked. */
+export function isLineNotReady(message: string): boolean {
+  return LINE_NOT_READY.test(message);
+}
+
+/**
+ * The WAAPI resources a failed preview could not read because their line is not linked, with the
+ * provider's message (without the engine's "error: Preview failed: " before it) and the state their
+ * refresh step recorded. Other errors are not here: they are not "could not be read".
  */
 export function unreadIn(preview: Preview): [string, Unread][] {
   const recorded = new Map(
@@ -89,6 +119,7 @@ export function unreadIn(preview: Preview): [string, Unread][] {
   const found = new Map<string, Unread>();
   for (const { severity, message, urn } of preview.diagnostics) {
     if (severity !== "error" || urn === undefined || !resourceFor(urnParts(urn).type)) continue;
+    if (!isLineNotReady(message)) continue;
     const error = message
       .trim()
       .replace(/^error:\s*/i, "")
@@ -97,6 +128,17 @@ export function unreadIn(preview: Preview): [string, Unread][] {
     found.set(urn, { error, ...(state && { recorded: state }) });
   }
   return [...found];
+}
+
+/**
+ * How many error diagnostics name a resource and are not about one of `unread` (the engine's closing
+ * "preview failed" names none).
+ */
+function errorsBesides(preview: Preview, unread: readonly [string, Unread][]): number {
+  const known = new Set(unread.map(([urn]) => urn));
+  return preview.diagnostics.filter(
+    ({ severity, urn }) => severity === "error" && urn !== undefined && !known.has(urn),
+  ).length;
 }
 
 /** Pulumi's own error messages: the preview's error diagnostics, and what it wrote to stderr. */
