@@ -60,7 +60,8 @@ export async function discoverLines(
   instances: readonly DiscoveredInstance[],
 ): Promise<Map<number, DiscoveredLine>> {
   const lines = new Map<number, DiscoveredLine>();
-  // One namespace: the import file holds instances and groups side by side, and a URN is type and name.
+  // One namespace for instances and groups: the code `pulumi import` generates from the file names each
+  // resource by it (a YAML resources key, a program variable), and those share one namespace.
   const taken = new Set(instances.map((instance) => instance.resourceName));
   for (const instance of instances) {
     let status: InstanceStatus;
