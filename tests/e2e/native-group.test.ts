@@ -76,6 +76,7 @@ it("creates, updates minimally, imports with no write, and forgets on destroy wi
 
   // Bob is demoted on a phone: drift names him, through the native plugin's type too (exit 7).
   sandbox.setGroupAdmin(instanceId, groupId, BOB, false);
+  sandbox.clearRequests();
   const drift = await runCli(["drift", "--stack", stack.name], { cwd: dir, env: stacks.env() });
   stacks.note(drift.stdout + drift.stderr);
   expect(drift.code).toBe(7);
@@ -83,6 +84,8 @@ it("creates, updates minimally, imports with no write, and forgets on destroy wi
     `oncall (group ${groupId} of instance ${instanceId}: modified outside Pulumi)`,
   );
   expect(drift.stdout).toContain(`  admins: -${BOB} removed outside Pulumi`);
+  // Drift only reads: the group's one call is the read its refresh makes.
+  expect(groupCalls(sandbox)).toEqual(["get-group-info"]);
 
   // Another project takes the group over with `pulumi import`: reads, no write.
   const importDir = yamlProgram("waapi-native-group-import", "resources: {}\n");
