@@ -6,7 +6,7 @@
  */
 import { WaapiClient } from "../provider/client";
 import { outputsFromApi } from "../provider/instance/state";
-import { INSTANCE_TYPE } from "../provider/native/tokens";
+import { INSTANCE_TYPE } from "../provider/tokens";
 import { ENV_VARS } from "../provider/settings";
 import { isAsServerMade } from "../provider/waapi-api";
 import { resourceNames } from "./resource-names";

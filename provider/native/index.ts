@@ -10,4 +10,4 @@ import type { types } from "pulumi-waapi/internal/native-sdk";
 export * from "pulumi-waapi/internal/native-sdk";
 /** An instance as WAAPI reports it (the outputs of an Instance, and what the functions return). */
 export type InstanceInfo = types.output.InstanceInfo;
-export { DYNAMIC_INSTANCE_TYPE, INSTANCE_TYPE } from "./tokens";
+export { DYNAMIC_INSTANCE_TYPE, INSTANCE_TYPE } from "../tokens";

@@ -19,7 +19,7 @@ import { pluginVersion, schemaText } from "./package-files";
 import { ResourceCalls } from "./resources";
 import { unary } from "./wire";
 
-export { GET_INSTANCE, GET_INSTANCE_STATUS, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE } from "./tokens";
+export { GET_INSTANCE, GET_INSTANCE_STATUS, INSTANCE_TYPE, LIST_INSTANCES, PACKAGE } from "../tokens";
 export { SCHEMA_PATH, packageFile, pluginVersion, schemaText } from "./package-files";
 
 /** The calls this plugin serves. */
