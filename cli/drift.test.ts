@@ -1,6 +1,9 @@
 import { RESOURCES } from "../provider/resources";
 import { LineNotReadyError, withLinkAdvice } from "../provider/instance/line-status";
-import { analysePreview, parsePreview, unreadIn } from "./drift";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analysePreview, DriftError, parsePreview, runDrift, unreadIn } from "./drift";
 import { driftOutcome, entriesOf, renderDriftReport, unreadCount } from "./drift-report";
 
 const TYPE = "pulumi-nodejs:dynamic/waapi:Instance";
@@ -423,6 +426,80 @@ describe("groups", () => {
       "WAAPI rejected the API token for GET /api/v1/instances/1001/client/action/get-group-info with 401 " +
       '("Unauthenticated."): set a valid token with `pulumi config set --secret waapi:apiToken`.';
     expect(unreadIn(parsePreview(failedOnGroup(badToken)) ?? { steps: [], diagnostics: [] })).toEqual([]);
+  });
+
+  describe("runDrift, with a stand-in `pulumi` on PATH that prints these previews", () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), "waapi-drift-pulumi-"));
+      // The first preview, then (once resources are excluded) the second; each with its exit code.
+      writeFileSync(
+        join(dir, "pulumi"),
+        [
+          "#!/bin/sh",
+          'echo "$*" >> "$0.calls"',
+          'case "$*" in *--exclude*) cat "$0.second"; exit "$(cat "$0.second-code")";; esac',
+          'cat "$0.first"; exit "$(cat "$0.first-code")"',
+          "",
+        ].join("\n"),
+      );
+      chmodSync(join(dir, "pulumi"), 0o755);
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const run = (first: [string, number], second: [string, number] = ["", 0]) => {
+      writeFileSync(join(dir, "pulumi.first"), first[0]);
+      writeFileSync(join(dir, "pulumi.first-code"), String(first[1]));
+      writeFileSync(join(dir, "pulumi.second"), second[0]);
+      writeFileSync(join(dir, "pulumi.second-code"), String(second[1]));
+      return runDrift({ cwd: dir, env: { PATH: `${dir}:${process.env["PATH"] ?? ""}` }, stack: "prod" });
+    };
+    const calls = () => readFileSync(join(dir, "pulumi.calls"), "utf8").trim().split("\n");
+
+    it("a line not linked: the group is left out of a second preview, whose drift is reported beside it", async () => {
+      const live = { ...support, name: "Renamed by hand" };
+      const modified = preview([
+        { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
+        {
+          op: "update",
+          urn: urn("support"),
+          oldState: state(1001, live, outputs(1001, live)),
+          newState: state(undefined, support),
+          diffReasons: ["name"],
+        },
+      ]);
+      const report = await run([failedOnGroup(notLinked()), 255], [modified, 0]);
+      expect(calls()).toEqual([
+        "preview --refresh --json --stack prod --non-interactive",
+        `preview --refresh --json --stack prod --exclude ${urn("oncall", GROUP)} --non-interactive`,
+      ]);
+      expect(driftOutcome(report)).toBe("drift");
+      expect(report.groups).toEqual([expect.objectContaining({ resource: "oncall", change: "unread" })]);
+    });
+
+    it("a bad token: Pulumi's error after one preview, no resource left out", async () => {
+      const badToken =
+        "WAAPI rejected the API token for GET /api/v1/instances with 401: set a valid token with " +
+        "`pulumi config set --secret waapi:apiToken`.";
+      const error = await run([failedOnGroup(badToken), 255]).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(DriftError);
+      expect(String(error)).toContain("WAAPI rejected the API token");
+      expect(calls()).toHaveLength(1);
+    });
+
+    it("a line not linked beside another error: Pulumi's error, not a report", async () => {
+      const both = JSON.parse(failedOnGroup(notLinked())) as { diagnostics: unknown[] };
+      both.diagnostics.push({
+        urn: urn("support"),
+        message: "error: WAAPI rejected the API token for GET /api/v1/instances/1001 with 401\n",
+        severity: "error",
+      });
+      await expect(run([JSON.stringify(both), 255])).rejects.toBeInstanceOf(DriftError);
+      expect(calls()).toHaveLength(1);
+    });
   });
 
   it("has a report list for every resource of the registry", () => {
