@@ -2,9 +2,12 @@
  * The whole bad-Group corpus (tests/support/group-bad-inputs.ts) through the native plugin's gRPC
  * Check, the call the engine makes for a YAML or Python program: each case fails on its property,
  * with its reason, and nothing reaches the sandbox. (The e2e test runs one case per property through
- * the real CLI, since the engine stops a run at its first check failure.)
+ * the real CLI, since the engine stops a run at its first check failure.) And a good declaration on
+ * a line no phone has linked: the create fails with the README's words and link command, and makes
+ * no group.
  */
 import type * as ProviderPb from "@pulumi/pulumi/proto/provider_pb";
+import { WaapiClient } from "../../provider/client";
 import { BAD_GROUP_INPUTS, GOOD_GROUP } from "../support/group-bad-inputs";
 import { expectNoLeak } from "../support/leaks";
 import { call, plain, rpc, startPlugin, struct, type RunningPlugin } from "../support/plugin";
@@ -66,3 +69,25 @@ it.each(BAD_GROUP_INPUTS.map((c) => [c.title, c] as const))(
     expect(sandbox.requests()).toEqual([]);
   },
 );
+
+it("a group on a line no phone has linked: create fails naming the link command, and makes no group", async () => {
+  const { id } = await new WaapiClient({
+    apiToken: sandbox.token,
+    baseUrl: sandbox.baseUrl,
+  }).createInstance();
+  const { inputs, failures } = await check({ ...GOOD_GROUP, instanceId: id });
+  expect(failures).toEqual([]);
+  sandbox.clearRequests();
+  const request = new rpc.CreateRequest().setUrn(URN).setType(TYPE).setProperties(struct(inputs));
+  const error = await call<ProviderPb.CreateResponse>((done) => plugin.client.create(request, done)).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  seen.push(error);
+  expect(String(error)).toMatch(new RegExp(`Instance ${id}'s WhatsApp line is not linked \\(status \\w+\\)`));
+  expect(String(error)).toContain(`\`npx pulumi-waapi link ${id}\``);
+  // WAAPI itself refuses the call on a line that is not ready (its answer, not a guess by the
+  // client); the refused call is sent once, not repeated.
+  expect(sandbox.requests().filter((r) => r.path.endsWith("/client/action/create-group"))).toHaveLength(1);
+  expect(sandbox.groups(id)).toEqual([]);
+});
