@@ -354,6 +354,20 @@ describe("groups", () => {
         { message: "error: preview failed\n", severity: "error" },
       ],
     });
+  /** A preview in which the support line was renamed by hand (drift on an instance). */
+  const renamedByHand = (() => {
+    const live = { ...support, name: "Renamed by hand" };
+    return preview([
+      { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
+      {
+        op: "update",
+        urn: urn("support"),
+        oldState: state(1001, live, outputs(1001, live)),
+        newState: state(undefined, support),
+        diffReasons: ["name"],
+      },
+    ]);
+  })();
   const instanceOnly = preview([
     { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
   ]);
@@ -399,19 +413,8 @@ describe("groups", () => {
     const unread = new Map(
       unreadIn(parsePreview(failedOnGroup(notLinked())) ?? { steps: [], diagnostics: [] }),
     );
-    const live = { ...support, name: "Renamed by hand" };
-    const modified = preview([
-      { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
-      {
-        op: "update",
-        urn: urn("support"),
-        oldState: state(1001, live, outputs(1001, live)),
-        newState: state(undefined, support),
-        diffReasons: ["name"],
-      },
-    ]);
     const report = analysePreview(
-      parsePreview(modified) ?? { steps: [], diagnostics: [] },
+      parsePreview(renamedByHand) ?? { steps: [], diagnostics: [] },
       undefined,
       unread,
     );
@@ -457,18 +460,7 @@ describe("groups", () => {
     const calls = () => readFileSync(join(dir, "pulumi.calls"), "utf8").trim().split("\n");
 
     it("a line not linked: the group is left out of a second preview, whose drift is reported beside it", async () => {
-      const live = { ...support, name: "Renamed by hand" };
-      const modified = preview([
-        { op: "refresh", urn: urn("support"), oldState: recordedSupport, newState: recordedSupport },
-        {
-          op: "update",
-          urn: urn("support"),
-          oldState: state(1001, live, outputs(1001, live)),
-          newState: state(undefined, support),
-          diffReasons: ["name"],
-        },
-      ]);
-      const report = await run([failedOnGroup(notLinked()), 255], [modified, 0]);
+      const report = await run([failedOnGroup(notLinked()), 255], [renamedByHand, 0]);
       expect(calls()).toEqual([
         "preview --refresh --json --stack prod --non-interactive",
         `preview --refresh --json --stack prod --exclude ${urn("oncall", GROUP)} --non-interactive`,
